@@ -1,0 +1,116 @@
+# hersh-gvisor — build, install, test.
+#
+#   make                 build the helpers into $(BUILDDIR)
+#   make install         install (DESTDIR, PREFIX honoured)
+#   make check           unit tests as any user (root-only tests skip)
+#   make check-sanitize  the same against an ASan+UBSan build
+#   make fuzz            run the libFuzzer target for FUZZ_SECONDS
+#   make deb             build the .deb into dist/
+#   sudo make deb-install  install build dependencies, build and install the .deb
+#   sudo tests/run       every test (installs its own dependencies)
+
+PREFIX     ?= /usr
+SBINDIR    ?= $(PREFIX)/sbin
+DATADIR    ?= $(PREFIX)/share/hersh-gvisor
+MANDIR     ?= $(PREFIX)/share/man
+BUILDDIR   ?= build
+PKG_CONFIG ?= pkg-config
+CC         ?= cc
+CXX        ?= c++
+CFLAGS     ?= -O2 -g
+CXXFLAGS   ?= -O2 -g
+VERSION    ?= $(shell dpkg-parsechangelog -S Version 2>/dev/null || echo 0)
+FUZZ_SECONDS ?= 60
+
+JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c)
+JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c)
+APT_LIBS     := $(shell $(PKG_CONFIG) --libs apt-pkg 2>/dev/null || echo -lapt-pkg)
+
+WARN      := -Wall -Wextra
+MY_CPPFLAGS := -Isrc -D_GNU_SOURCE -DHERSH_VERSION=\"$(VERSION)\" $(CPPFLAGS)
+MY_CFLAGS   := -std=c11 $(WARN) $(CFLAGS)
+MY_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS)
+
+# Source sets: files are picked up by prefix, so adding a module needs no
+# Makefile edit.  common_*  shared by both tools;  dj_*  hersh-daemon-json;
+# as_*  hersh-apt-source.  dj_edit* must stay pure (no I/O): the fuzzer links it.
+COMMON_SRCS := $(wildcard src/common_*.c)
+DJ_SRCS     := src/hersh-daemon-json.c $(wildcard src/dj_*.c) $(COMMON_SRCS)
+DJ_PURE     := $(wildcard src/dj_edit*.c)
+AS_SRCS     := src/hersh-apt-source.c $(wildcard src/as_*.c) $(COMMON_SRCS)
+AS_CXXSRCS  := $(wildcard src/as_*.cc)
+SCRIPTS     := src/hersh-gvisor-check
+DATA        := src/common.sh
+MANPAGES    := $(wildcard man/*.[1-8])
+
+obj = $(patsubst src/%,$(BUILDDIR)/%.o,$(1))
+
+PROGS := $(BUILDDIR)/hersh-daemon-json $(BUILDDIR)/hersh-apt-source
+
+all: $(PROGS)
+
+$(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(MY_CPPFLAGS) $(JSONC_CFLAGS) $(MY_CFLAGS) -c -o $@ $<
+
+$(BUILDDIR)/%.cc.o: src/%.cc $(wildcard src/*.h)
+	@mkdir -p $(@D)
+	$(CXX) $(MY_CPPFLAGS) $(MY_CXXFLAGS) -c -o $@ $<
+
+$(BUILDDIR)/hersh-daemon-json: $(call obj,$(DJ_SRCS))
+	$(CC) $(MY_CFLAGS) $(LDFLAGS) -o $@ $^ $(JSONC_LIBS)
+
+$(BUILDDIR)/hersh-apt-source: $(call obj,$(AS_SRCS) $(AS_CXXSRCS))
+	$(CXX) $(MY_CXXFLAGS) $(LDFLAGS) -o $@ $^ $(APT_LIBS)
+
+install: all
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
+	for s in $(SCRIPTS); do [ ! -f $$s ] || install -m 0755 $$s $(DESTDIR)$(SBINDIR)/; done
+	for s in $(DATA); do [ ! -f $$s ] || install -m 0644 $$s $(DESTDIR)$(DATADIR)/; done
+	for m in $(MANPAGES); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
+
+# Unit tests: any user; tests needing root or Docker skip themselves.
+check: all
+	HERSH_BIN_DIR=$(CURDIR)/$(BUILDDIR) bats tests/unit
+
+SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
+check-sanitize:
+	$(MAKE) BUILDDIR=build-san CFLAGS="$(SAN_FLAGS)" CXXFLAGS="$(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" all
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	  HERSH_BIN_DIR=$(CURDIR)/build-san bats tests/unit
+
+$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(COMMON_SRCS)
+	@mkdir -p $(@D)
+	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(JSONC_LIBS)
+
+fuzz: $(BUILDDIR)/fuzz-dj-edit
+	mkdir -p $(BUILDDIR)/fuzz-corpus
+	$(BUILDDIR)/fuzz-dj-edit -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	  $(BUILDDIR)/fuzz-corpus tests/fixtures/daemon-json
+
+deb:
+	dpkg-buildpackage -us -uc -b
+	mkdir -p dist
+	mv ../hersh-gvisor_*.deb ../hersh-gvisor_*.buildinfo ../hersh-gvisor_*.changes dist/ 2>/dev/null || true
+	@ls dist/*.deb
+
+deb-install:
+	apt-get update
+	apt-get satisfy -y --no-install-recommends "$$(sed -n '/^Build-Depends:/,/^[^ ]/{s/^Build-Depends://;/^[A-Z]/d;p}' debian/control | tr -d '\n')"
+	$(MAKE) deb
+	apt-get install -y ./$$(ls dist/hersh-gvisor_*.deb | tail -n 1)
+
+clean:
+	rm -rf build build-san dist
+
+.PHONY: all install check check-sanitize fuzz deb deb-install clean
+
+# A signed apt repository of the built package, for a fleet:
+#   make repo KEY=<gpg key id> [REPO_DIR=dist/repo] [SUITE=stable]
+REPO_DIR ?= dist/repo
+SUITE    ?= stable
+repo:
+	@[ -n "$(KEY)" ] || { echo "make repo: name the signing key: make repo KEY=<gpg key id>" >&2; exit 2; }
+	src/mkrepo.sh --key "$(KEY)" --suite "$(SUITE)" "$(REPO_DIR)" dist/*.deb
+.PHONY: repo

@@ -1,0 +1,74 @@
+# Shared bats helpers.  Load with:  load ../lib/common
+# Everything here is for tests; nothing is installed by the package.
+
+bats_load_library bats-support
+bats_load_library bats-assert
+bats_load_library bats-file
+
+HERSH_SRC=$(cd "$BATS_TEST_DIRNAME/../.." && pwd)
+HERSH_BIN_DIR=${HERSH_BIN_DIR:-$HERSH_SRC/build}
+FIXTURES=$HERSH_SRC/tests/fixtures
+export HERSH_SRC HERSH_BIN_DIR FIXTURES
+
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root"
+}
+
+require_cmd() {
+	local c
+	for c in "$@"; do
+		command -v "$c" >/dev/null 2>&1 || skip "needs $c"
+	done
+}
+
+# The newest built package (make deb), or skip.
+hersh_deb() {
+	local deb
+	deb=$(ls -1 "$HERSH_SRC"/dist/hersh-gvisor_*.deb 2>/dev/null | tail -n 1)
+	[ -n "$deb" ] || skip "no dist/hersh-gvisor_*.deb (run make deb)"
+	printf '%s\n' "$deb"
+}
+
+# policy-rc.d: these machines ship one that exits 101 (an image default).
+# Tests that play a real host hide it and put it back; tests that play an
+# image build keep it.  tests/run also puts it back if a test was killed.
+POLICY_RC_D=/usr/sbin/policy-rc.d
+policy_rc_d_hide() {
+	if [ -e "$POLICY_RC_D" ] && [ ! -e "$POLICY_RC_D.hersh-test" ]; then
+		mv "$POLICY_RC_D" "$POLICY_RC_D.hersh-test"
+	fi
+}
+policy_rc_d_restore() {
+	if [ -e "$POLICY_RC_D.hersh-test" ]; then
+		mv -f "$POLICY_RC_D.hersh-test" "$POLICY_RC_D"
+	fi
+}
+
+# Save a path (file, symlink, directory or absence) so it can be put back
+# exactly.  save_path /etc/docker/daemon.json; ... restore_path /etc/docker/daemon.json
+save_path() {
+	local p=$1 store
+	store="$BATS_FILE_TMPDIR/saved$(printf '%s' "$p" | tr / _)"
+	rm -rf "$store"
+	mkdir -p "$store"
+	if [ -e "$p" ] || [ -L "$p" ]; then
+		cp -a "$p" "$store/item"
+	fi
+}
+restore_path() {
+	local p=$1 store
+	store="$BATS_FILE_TMPDIR/saved$(printf '%s' "$p" | tr / _)"
+	[ -d "$store" ] || return 0
+	rm -rf "$p"
+	if [ -e "$store/item" ] || [ -L "$store/item" ]; then
+		cp -a "$store/item" "$p"
+	fi
+}
+
+# Purge the package if a test left it installed.
+hersh_purge() {
+	if dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -qv 'not-installed'; then
+		DEBIAN_FRONTEND=noninteractive dpkg --purge hersh-gvisor >/dev/null 2>&1 || true
+	fi
+	echo PURGE | debconf-communicate hersh-gvisor >/dev/null 2>&1 || true
+}

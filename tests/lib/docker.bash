@@ -1,0 +1,71 @@
+# Start and stop a real dockerd for tests, and a local busybox image.
+# Load after common:  load ../lib/docker
+# dockerd_start refuses (skips) when a dockerd the tests did not start is
+# running: the tests rewrite its configuration and may stop it.
+
+DOCKER_PIDFILE=/var/run/docker.pid
+TEST_IMAGE=hersh-test/busybox:latest
+HERSH_DOCKERD_MARK=/run/hersh-test-dockerd
+
+require_docker() {
+	require_root
+	require_cmd dockerd docker
+}
+
+docker_up() {
+	docker info >/dev/null 2>&1
+}
+
+dockerd_pid() {
+	local pid
+	pid=$(cat "$DOCKER_PIDFILE" 2>/dev/null) || return 1
+	[ -n "$pid" ] && kill -0 "$pid" 2>/dev/null && printf '%s\n' "$pid"
+}
+
+# dockerd_start [ARGS...]: start dockerd (reading /etc/docker/daemon.json
+# unless ARGS say otherwise) and wait until it answers.
+dockerd_start() {
+	require_docker
+	if dockerd_pid >/dev/null && [ ! -e "$HERSH_DOCKERD_MARK" ]; then
+		skip "a dockerd the tests did not start is running"
+	fi
+	dockerd_pid >/dev/null && return 0
+	: >"$HERSH_DOCKERD_MARK"
+	setsid dockerd "$@" </dev/null >>/tmp/hersh-test-dockerd.log 2>&1 3>&- &
+	local i
+	for i in $(seq 1 150); do
+		docker_up && return 0
+		sleep 0.2
+	done
+	echo "dockerd did not come up; log:" >&2
+	tail -n 30 /tmp/hersh-test-dockerd.log >&2
+	return 1
+}
+
+# Stop the dockerd the tests started (and wait until it is gone).
+dockerd_stop() {
+	local pid i
+	[ -e "$HERSH_DOCKERD_MARK" ] || return 0
+	if pid=$(dockerd_pid); then
+		kill "$pid" 2>/dev/null || true
+		for i in $(seq 1 150); do
+			kill -0 "$pid" 2>/dev/null || break
+			sleep 0.2
+		done
+	fi
+	rm -f "$HERSH_DOCKERD_MARK"
+}
+
+# A tiny local image (busybox-static), never pulled from a registry.
+test_image_ensure() {
+	docker image inspect "$TEST_IMAGE" >/dev/null 2>&1 && return 0
+	local root
+	root=$(mktemp -d)
+	mkdir -p "$root/bin"
+	cp /bin/busybox "$root/bin/busybox"
+	for a in sh echo sleep cat ls true id uname; do
+		ln -s busybox "$root/bin/$a"
+	done
+	tar -C "$root" -c . | docker import - "$TEST_IMAGE" >/dev/null
+	rm -rf "$root"
+}
