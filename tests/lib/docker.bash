@@ -32,8 +32,8 @@ dockerd_start() {
 	dockerd_pid >/dev/null && return 0
 	: >"$HERSH_DOCKERD_MARK"
 	setsid dockerd "$@" </dev/null >>/tmp/hersh-test-dockerd.log 2>&1 3>&- &
-	local i
-	for i in $(seq 1 150); do
+	local _
+	for _ in $(seq 1 150); do
 		docker_up && return 0
 		sleep 0.2
 	done
@@ -44,11 +44,11 @@ dockerd_start() {
 
 # Stop the dockerd the tests started (and wait until it is gone).
 dockerd_stop() {
-	local pid i
+	local pid _
 	[ -e "$HERSH_DOCKERD_MARK" ] || return 0
 	if pid=$(dockerd_pid); then
 		kill "$pid" 2>/dev/null || true
-		for i in $(seq 1 150); do
+		for _ in $(seq 1 150); do
 			kill -0 "$pid" 2>/dev/null || break
 			sleep 0.2
 		done
