@@ -89,22 +89,28 @@ fuzz: $(BUILDDIR)/fuzz-dj-edit
 	$(BUILDDIR)/fuzz-dj-edit -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
 	  $(BUILDDIR)/fuzz-corpus tests/fixtures/daemon-json
 
+# The package builds in its own directory, so a build (and its clean) never
+# touches build/ of a developer's tree.
 deb:
-	dpkg-buildpackage -us -uc -b
+	BUILDDIR=debian/build dpkg-buildpackage -us -uc -b
 	mkdir -p dist
 	mv ../hersh-gvisor_*.deb ../hersh-gvisor_*.buildinfo ../hersh-gvisor_*.changes dist/ 2>/dev/null || true
 	@ls dist/*.deb
 
 deb-install:
 	apt-get update
-	apt-get satisfy -y --no-install-recommends "$$(sed -n '/^Build-Depends:/,/^[^ ]/{s/^Build-Depends://;/^[A-Z]/d;p}' debian/control | tr -d '\n')"
+	apt-get install -y --no-install-recommends build-essential dpkg-dev
+	apt-get build-dep -y ./
 	$(MAKE) deb
 	apt-get install -y ./$$(ls dist/hersh-gvisor_*.deb | tail -n 1)
 
 clean:
-	rm -rf build build-san dist
+	rm -rf $(BUILDDIR)
 
-.PHONY: all install check check-sanitize fuzz deb deb-install clean
+distclean:
+	rm -rf build build-san debian/build dist
+
+.PHONY: all install check check-sanitize fuzz deb deb-install clean distclean
 
 # A signed apt repository of the built package, for a fleet:
 #   make repo KEY=<gpg key id> [REPO_DIR=dist/repo] [SUITE=stable]
