@@ -1,0 +1,126 @@
+# A local signed apt repository for tests: a throwaway key, a repository
+# built by src/mkrepo.sh, served on 127.0.0.1.  Load after common:
+#   load ../lib/aptrepo
+#
+#   fpr=$(aptrepo_key_new "$dir")            # DIR/gnupg, DIR/key.asc, DIR/key.gpg
+#   deb=$(aptrepo_dummy_deb "$dir" gvisor-dummy 1.0)
+#   aptrepo_build "$dir" release main "$deb" # DIR/repo
+#   url=$(aptrepo_serve "$dir")              # http://127.0.0.1:PORT (serves DIR)
+#   ...  "$url/repo" is the repository, "$url/key.asc" the key
+#   aptrepo_stop "$dir"
+#
+# aptrepo_gvisor_mirror DIR [SUITE...] does the lot for a fake gVisor
+# mirror (component main, default suite release) and prints the URL.
+
+# aptrepo_key_new DIR: a new signing key without passphrase in DIR/gnupg;
+# prints its fingerprint.
+aptrepo_key_new() {
+	local dir=$1 fpr
+	mkdir -p "$dir/gnupg"
+	chmod 700 "$dir/gnupg"
+	GNUPGHOME=$dir/gnupg gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
+		--quick-gen-key "hersh-gvisor test key <test@hersh-gvisor.invalid>" ed25519 sign never \
+		>/dev/null 2>&1 || { echo "aptrepo_key_new: gpg --quick-gen-key failed" >&2; return 1; }
+	fpr=$(GNUPGHOME=$dir/gnupg gpg --batch --with-colons --list-secret-keys |
+		awk -F: '$1 == "fpr" { print $10; exit }')
+	[ -n "$fpr" ] || { echo "aptrepo_key_new: no fingerprint" >&2; return 1; }
+	GNUPGHOME=$dir/gnupg gpg --batch --armor --export "$fpr" >"$dir/key.asc"
+	GNUPGHOME=$dir/gnupg gpg --batch --export "$fpr" >"$dir/key.gpg"
+	printf '%s\n' "$fpr" >"$dir/fingerprint"
+	printf '%s\n' "$fpr"
+}
+
+# aptrepo_fpr DIR: the fingerprint of DIR's key.
+aptrepo_fpr() {
+	cat "$1/fingerprint"
+}
+
+# aptrepo_dummy_deb DIR NAME VERSION [ARCH]: a tiny package DIR/NAME_VERSION_ARCH.deb
+# (default ARCH all); prints its path.
+aptrepo_dummy_deb() {
+	local dir=$1 name=$2 version=$3 arch=${4:-all} root
+	root=$(mktemp -d "$dir/deb.XXXXXX")
+	mkdir -p "$root/DEBIAN" "$root/usr/share/doc/$name"
+	cat >"$root/DEBIAN/control" <<-EOF
+		Package: $name
+		Version: $version
+		Architecture: $arch
+		Maintainer: hersh-gvisor tests <test@hersh-gvisor.invalid>
+		Section: misc
+		Priority: optional
+		Description: dummy package for hersh-gvisor tests
+		 Installs nothing of use.
+	EOF
+	printf 'dummy package\n' >"$root/usr/share/doc/$name/README"
+	dpkg-deb --root-owner-group -Zgzip --build "$root" "$dir/${name}_${version}_${arch}.deb" >/dev/null ||
+		{ rm -rf "$root"; echo "aptrepo_dummy_deb: dpkg-deb failed" >&2; return 1; }
+	rm -rf "$root"
+	printf '%s\n' "$dir/${name}_${version}_${arch}.deb"
+}
+
+# aptrepo_build DIR SUITE COMPONENT DEB...: the signed repository DIR/repo.
+aptrepo_build() {
+	local dir=$1 suite=$2 component=$3
+	shift 3
+	"$HERSH_SRC/src/mkrepo.sh" --gnupghome "$dir/gnupg" --key "$(aptrepo_fpr "$dir")" \
+		--suite "$suite" --component "$component" --origin hersh-test "$dir/repo" "$@" >/dev/null
+}
+
+# aptrepo_serve DIR: serve DIR over HTTP on 127.0.0.1 (a free port); prints
+# the base URL.  The server is detached (no fd shared with bats).
+aptrepo_serve() {
+	local dir=$1 port
+	aptrepo_stop "$dir"
+	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
+	setsid python3 -m http.server --bind 127.0.0.1 --directory "$dir" "$port" \
+		</dev/null >"$dir/http.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	printf '%s\n' "$!" >"$dir/http.pid"
+	printf 'http://127.0.0.1:%s\n' "$port" >"$dir/http.url"
+	for _ in $(seq 1 100); do
+		if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+			cat "$dir/http.url"
+			return 0
+		fi
+		kill -0 "$(cat "$dir/http.pid")" 2>/dev/null || break
+		sleep 0.1
+	done
+	echo "aptrepo_serve: the HTTP server did not answer; log:" >&2
+	cat "$dir/http.log" >&2
+	aptrepo_stop "$dir"
+	return 1
+}
+
+# aptrepo_url DIR: the URL aptrepo_serve printed.
+aptrepo_url() {
+	cat "$1/http.url"
+}
+
+# aptrepo_stop DIR: stop DIR's server (if any) and its gpg-agent.
+aptrepo_stop() {
+	local dir=$1 pid
+	if [ -f "$dir/http.pid" ]; then
+		pid=$(cat "$dir/http.pid")
+		kill "$pid" 2>/dev/null || true
+		rm -f "$dir/http.pid"
+	fi
+	if [ -d "$dir/gnupg" ]; then
+		gpgconf --homedir "$dir/gnupg" --kill all >/dev/null 2>&1 || true
+	fi
+	return 0
+}
+
+# aptrepo_gvisor_mirror DIR [SUITE...]: key, dummy runsc package and a
+# served repository with component main (default suite release); prints
+# the base URL (repository at URL/repo, key at URL/key.asc).
+aptrepo_gvisor_mirror() {
+	local dir=$1 deb s
+	shift
+	[ $# -gt 0 ] || set -- release
+	mkdir -p "$dir"
+	aptrepo_key_new "$dir" >/dev/null || return 1
+	deb=$(aptrepo_dummy_deb "$dir" hersh-test-dummy 1.0) || return 1
+	for s in "$@"; do
+		aptrepo_build "$dir" "$s" main "$deb" || return 1
+	done
+	aptrepo_serve "$dir"
+}
