@@ -1,0 +1,428 @@
+#!/usr/bin/env bats
+# hersh-daemon-json under faults: a full filesystem, one without free inodes,
+# a read-only filesystem, a directory the user cannot write, I/O errors
+# injected with strace, and SIGKILL at every system call and at random
+# moments.  After each, daemon.json is byte for byte either the original or
+# the complete new file, and no temporary file is left behind.
+#
+# Root-only tests (tmpfs mounts, setpriv) skip as any other user; strace tests
+# skip without strace.  Nothing here touches a host path: every file and
+# mount lives under the test's own temporary directory.
+
+bats_require_minimum_version 1.5.0
+load ../lib/common
+
+setup() {
+	DJ=$HERSH_BIN_DIR/hersh-daemon-json
+	[ -x "$DJ" ] || fail "no $DJ: run make"
+	D=$BATS_TEST_TMPDIR/etc
+	mkdir -p "$D"
+	F=$D/daemon.json
+	ORIG=$BATS_TEST_TMPDIR/orig.json
+	cp "$FIXTURES/faults/daemon.json" "$ORIG"
+	MNT=
+	SCRATCH=
+}
+
+teardown() {
+	if [ -n "$MNT" ] && mountpoint -q "$MNT"; then
+		umount "$MNT" || umount -l "$MNT"
+	fi
+	if [ -n "$SCRATCH" ]; then
+		rm -rf "$SCRATCH"
+	fi
+}
+
+# mount_tmpfs OPTIONS: a small tmpfs of our own becomes the directory D.
+mount_tmpfs() {
+	MNT=$BATS_TEST_TMPDIR/mnt
+	mkdir -p "$MNT"
+	mount -t tmpfs -o "$1,mode=0755" hersh-faults "$MNT" || skip "cannot mount a tmpfs here"
+	D=$MNT
+	F=$D/daemon.json
+}
+
+# fill_space DIR: use up every free block of DIR's filesystem.
+fill_space() {
+	dd if=/dev/zero of="$1/fill" bs=4096 2>/dev/null || true
+	if printf x 2>/dev/null >"$1/probe"; then
+		rm -f "$1/probe"
+		fail "could not fill $1"
+	fi
+	rm -f "$1/probe"
+}
+
+# fill_inodes DIR: use up every free inode of DIR's filesystem.
+fill_inodes() {
+	local i=0
+	while touch "$1/inode.$i" 2>/dev/null; do
+		i=$((i + 1))
+		[ "$i" -lt 10000 ] || fail "could not use up the inodes of $1"
+	done
+}
+
+# expected RESULT SRC ARGS...: run ARGS on a copy of SRC (no file when SRC is
+# empty) in a directory of its own and keep the resulting file as RESULT.
+expected() {
+	local out=$1 src=$2 dir
+	shift 2
+	dir=$(mktemp -d "$BATS_TEST_TMPDIR/ref.XXXXXX")
+	[ -z "$src" ] || cp "$src" "$dir/daemon.json"
+	"$DJ" -q -c "$dir/daemon.json" "$@" || fail "reference run of '$*' failed"
+	jq empty "$dir/daemon.json" || fail "reference run of '$*' wrote invalid JSON"
+	cp "$dir/daemon.json" "$out"
+	rm -rf "$dir"
+}
+
+# reset SRC: D holds exactly a copy of SRC as daemon.json (nothing if empty).
+reset() {
+	find "$D" -mindepth 1 -delete
+	[ -z "$1" ] || cp "$1" "$F"
+}
+
+# assert_untouched FILE COPY INODE: same bytes, same inode.
+assert_untouched() {
+	cmp -s "$1" "$2" || fail "$1 changed: $(diff -u "$2" "$1")"
+	[ "$(stat -c %i "$1")" = "$3" ] || fail "$1 was replaced (new inode)"
+}
+
+# assert_only DIR NAME...: DIR holds exactly these entries.
+assert_only() {
+	local dir=$1 got want
+	shift
+	got=$(ls -A "$dir" | sort)
+	want=$(printf '%s\n' "$@" | sort)
+	[ "$got" = "$want" ] ||
+		fail "$dir holds: ${got//$'\n'/ }; expected: ${want//$'\n'/ }"
+}
+
+# assert_error TEXT: one line on stderr naming F and saying TEXT.
+assert_error() {
+	[ "${#stderr_lines[@]}" -eq 1 ] ||
+		fail "expected one line on stderr, got: $stderr"
+	[[ $stderr == *"$F"* ]] || fail "stderr does not name $F: $stderr"
+	[[ $stderr == *"$1"* ]] || fail "stderr does not say '$1': $stderr"
+}
+
+# traced INJECT ARGS...: the tool under strace with one -e inject=INJECT.
+traced() {
+	local inject=$1
+	shift
+	strace -f -qq -o /dev/null -e inject="$inject" "$DJ" "$@"
+}
+
+# state OLD NEW: print old or new for what F now holds (OLD empty = no
+# file), or mix for anything else.
+state() {
+	if [ -z "$1" ] && [ ! -e "$F" ] && [ ! -L "$F" ]; then
+		echo old
+	elif [ -n "$1" ] && cmp -s "$F" "$1"; then
+		echo old
+	elif cmp -s "$F" "$2"; then
+		echo new
+	else
+		echo mix
+	fi
+}
+
+# litter: what D holds besides daemon.json, one name a line.
+litter() {
+	ls -A "$D" | grep -vx 'daemon.json' || true
+}
+
+# kill_sweep OLD NEW ARGS...: trace one run of ARGS from OLD to find its
+# system calls, then for each one run again from OLD and SIGKILL the tool as
+# it enters that call.  Each time F must be OLD or NEW, byte for byte; any
+# file left beside it must be a temporary file of the tool (.daemon.json.*).
+kill_sweep() {
+	local old=$1 new=$2 trace=$BATS_TEST_TMPDIR/trace i k s st rc
+	local n_kill=0 n_old=0 n_new=0 n_litter=0 calls=()
+	local -A seen=()
+	shift 2
+	reset "$old"
+	strace -f -qq -o "$trace" "$DJ" -q -c "$F" "$@" || fail "traced run of '$*' failed"
+	[ "$(state "$old" "$new")" = new ] || fail "traced run of '$*' gave another result"
+	mapfile -t calls < <(sed -nE 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p' "$trace")
+	[ "${#calls[@]}" -gt 10 ] || fail "strace saw only ${#calls[@]} system calls"
+	[ "${#calls[@]}" -le 1000 ] || fail "too many system calls to sweep: ${#calls[@]}"
+	for ((i = 0; i < ${#calls[@]}; i++)); do
+		s=${calls[i]}
+		k=$((${seen[$s]:-0} + 1))
+		seen[$s]=$k
+		# strace sees the first execve only on its way out: no entry to kill at.
+		if [ "$s" = execve ] && [ "$k" -eq 1 ]; then
+			continue
+		fi
+		n_kill=$((n_kill + 1))
+		reset "$old"
+		rc=0
+		traced "$s:signal=KILL:when=$k" -q -c "$F" "$@" 2>/dev/null || rc=$?
+		[ "$rc" -eq 137 ] || fail "call $i ($s #$k): expected SIGKILL, exit $rc (system calls differ between runs?)"
+		st=$(state "$old" "$new")
+		case $st in
+		old) n_old=$((n_old + 1)) ;;
+		new) n_new=$((n_new + 1)) ;;
+		*) fail "killed entering call $i ($s #$k): $F is neither the old nor the new file: $(cat "$F")" ;;
+		esac
+		jq empty "$F" 2>/dev/null || [ -z "$old" -a "$st" = old ] ||
+			fail "killed entering call $i ($s #$k): $F does not parse"
+		if [ -n "$(litter)" ]; then
+			n_litter=$((n_litter + 1))
+			litter | grep -qvE '^\.daemon\.json\.[A-Za-z0-9]{6}$' &&
+				fail "killed entering call $i ($s #$k): unexpected files: $(litter | tr '\n' ' ')"
+		fi
+	done
+	echo "# $n_kill kill points: $n_old left the old file, $n_new the new one, $n_litter left a temporary file" >&3
+}
+
+@test "add on a full filesystem fails naming the file and leaves it untouched" {
+	require_root
+	mount_tmpfs size=64k
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	fill_space "$D"
+	run --separate-stderr "$DJ" -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "No space left on device"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json fill
+}
+
+@test "remove on a full filesystem fails naming the file and leaves it untouched" {
+	require_root
+	expected "$BATS_TEST_TMPDIR/with.json" "$ORIG" add runsc /usr/bin/runsc
+	mount_tmpfs size=64k
+	cp "$BATS_TEST_TMPDIR/with.json" "$F"
+	ino=$(stat -c %i "$F")
+	fill_space "$D"
+	run --separate-stderr "$DJ" -c "$F" remove runsc
+	assert_failure 1
+	assert_error "No space left on device"
+	assert_untouched "$F" "$BATS_TEST_TMPDIR/with.json" "$ino"
+	assert_only "$D" daemon.json fill
+}
+
+@test "add on a filesystem without free inodes fails naming the file and leaves it untouched" {
+	require_root
+	mount_tmpfs size=1m,nr_inodes=16
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	fill_inodes "$D"
+	before=$(ls -A "$D")
+	run --separate-stderr "$DJ" -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "No space left on device"
+	assert_untouched "$F" "$ORIG" "$ino"
+	[ "$(ls -A "$D")" = "$before" ] || fail "files appeared: $(ls -A "$D")"
+}
+
+@test "add on a read-only filesystem fails naming the file and leaves it untouched" {
+	require_root
+	mount_tmpfs size=1m
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	mount -o remount,ro "$MNT"
+	run --separate-stderr "$DJ" -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "Read-only file system"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "a dry run on a read-only filesystem succeeds and writes nothing" {
+	require_root
+	mount_tmpfs size=1m
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	mount -o remount,ro "$MNT"
+	run --separate-stderr "$DJ" -n -c "$F" add runsc /usr/bin/runsc
+	assert_success
+	assert_output --partial '"runsc"'
+	assert_untouched "$F" "$ORIG" "$ino"
+}
+
+@test "add in a directory the user cannot write fails naming the file and leaves it untouched" {
+	require_root
+	require_cmd setpriv
+	SCRATCH=$(mktemp -d /tmp/hersh-faults.XXXXXX)
+	chmod 0755 "$SCRATCH"
+	D=$SCRATCH
+	F=$D/daemon.json
+	cp "$ORIG" "$F"
+	chmod 0644 "$F"
+	ino=$(stat -c %i "$F")
+	nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	"${nobody[@]}" test -x "$DJ" || skip "nobody cannot run $DJ"
+	run --separate-stderr "${nobody[@]}" "$DJ" -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "Permission denied"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "show works for a user who can read but not write the file" {
+	require_root
+	require_cmd setpriv
+	SCRATCH=$(mktemp -d /tmp/hersh-faults.XXXXXX)
+	chmod 0755 "$SCRATCH"
+	F=$SCRATCH/daemon.json
+	cp "$ORIG" "$F"
+	chmod 0644 "$F"
+	nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	"${nobody[@]}" test -x "$DJ" || skip "nobody cannot run $DJ"
+	run --separate-stderr "${nobody[@]}" "$DJ" -c "$F" show crun
+	assert_success
+	jq -e '.path == "/usr/bin/crun"' <<<"$output" >/dev/null || fail "show crun printed: $output"
+	assert_only "$SCRATCH" daemon.json
+}
+
+@test "an ENOSPC while writing the temporary file fails naming the file and leaves it untouched" {
+	require_cmd strace
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	run --separate-stderr traced write,writev,pwrite64:error=ENOSPC:when=1 -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "No space left on device"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "an ENOSPC while writing during remove fails naming the file and leaves it untouched" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/with.json" "$ORIG" add runsc /usr/bin/runsc
+	cp "$BATS_TEST_TMPDIR/with.json" "$F"
+	ino=$(stat -c %i "$F")
+	run --separate-stderr traced write,writev,pwrite64:error=ENOSPC:when=1 -c "$F" remove runsc
+	assert_failure 1
+	assert_error "No space left on device"
+	assert_untouched "$F" "$BATS_TEST_TMPDIR/with.json" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "an EIO from fsync of the temporary file fails naming the file and leaves it untouched" {
+	require_cmd strace
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	run --separate-stderr traced fsync,fdatasync:error=EIO:when=1 -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "Input/output error"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "an EIO from any fsync fails naming the file and leaves the old or the complete new file" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	reset "$ORIG"
+	strace -f -qq -o "$BATS_TEST_TMPDIR/trace" -e trace=fsync,fdatasync "$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	n=$(grep -cE '^[0-9]+ +f(data)?sync\(' "$BATS_TEST_TMPDIR/trace" || true)
+	[ "$n" -ge 2 ] || fail "expected an fsync of the file and of its directory, saw $n"
+	for ((k = 1; k <= n; k++)); do
+		reset "$ORIG"
+		run --separate-stderr traced fsync,fdatasync:error=EIO:when=$k -c "$F" add runsc /usr/bin/runsc
+		assert_failure 1
+		assert_error "Input/output error"
+		st=$(state "$ORIG" "$BATS_TEST_TMPDIR/new.json")
+		[ "$st" != mix ] || fail "fsync #$k failed: $F is neither old nor new"
+		assert_only "$D" daemon.json
+	done
+}
+
+@test "an EXDEV from rename fails naming the file and leaves it untouched" {
+	require_cmd strace
+	cp "$ORIG" "$F"
+	ino=$(stat -c %i "$F")
+	run --separate-stderr traced rename,renameat,renameat2:error=EXDEV -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "Invalid cross-device link"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "add killed entering any system call leaves the old or the complete new file" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	kill_sweep "$ORIG" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
+}
+
+@test "add with --set-default and runtime args killed entering any system call leaves the old or the complete new file" {
+	require_cmd strace
+	args=(add runsc /usr/bin/runsc --set-default --runtime-arg --network=none --runtime-arg --debug)
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" "${args[@]}"
+	kill_sweep "$ORIG" "$BATS_TEST_TMPDIR/new.json" "${args[@]}"
+}
+
+@test "remove killed entering any system call leaves the old or the complete new file" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/with.json" "$ORIG" add runsc /usr/bin/runsc --set-default
+	expected "$BATS_TEST_TMPDIR/new.json" "$BATS_TEST_TMPDIR/with.json" remove runsc
+	kill_sweep "$BATS_TEST_TMPDIR/with.json" "$BATS_TEST_TMPDIR/new.json" remove runsc
+}
+
+@test "add creating a new file killed entering any system call leaves no file or the complete new one" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/new.json" "" add runsc /usr/bin/runsc
+	kill_sweep "" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
+}
+
+@test "a temporary file left by a killed writer is gone after the next successful edit" {
+	require_cmd strace timeout
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	reset "$ORIG"
+	# Killed just before the rename: the temporary file is complete.
+	run traced rename,renameat,renameat2:signal=KILL -q -c "$F" add runsc /usr/bin/runsc
+	assert_failure 137
+	assert_equal "$(state "$ORIG" "$BATS_TEST_TMPDIR/new.json")" old
+	left=$(litter | tr '\n' ' ')
+	run --separate-stderr timeout 60 "$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	assert_success
+	assert_equal "$(state "$ORIG" "$BATS_TEST_TMPDIR/new.json")" new
+	[ -z "$(litter)" ] || fail "left by the killed writer: ${left:-nothing}; still there after the next edit: $(litter | tr '\n' ' ')"
+}
+
+@test "a writer killed while holding the lock does not block the next one" {
+	require_cmd strace timeout
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	reset "$ORIG"
+	# Killed entering its first write: after any lock is taken.
+	run traced write,writev,pwrite64:signal=KILL:when=1 -q -c "$F" add runsc /usr/bin/runsc
+	assert_failure 137
+	run --separate-stderr timeout 60 "$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	assert_success
+	assert_equal "$(state "$ORIG" "$BATS_TEST_TMPDIR/new.json")" new
+}
+
+@test "add and remove killed at random moments always leave the old or the complete new file" {
+	# A large file makes each run long enough to be killed mid-way.
+	big=$BATS_TEST_TMPDIR/big.json
+	jq --tab '. + {"x-hersh-filler": ([range(40000)] | map({key: "k\(.)", value: "v\(.) \u00e9 12345678901234567890"}) | from_entries)}' \
+		"$ORIG" >"$big"
+	expected "$BATS_TEST_TMPDIR/new.json" "$big" add runsc /usr/bin/runsc
+	new=$BATS_TEST_TMPDIR/new.json
+	reset "$big"
+	n_old=0 n_new=0 n_litter=0
+	for ((i = 0; i < 150; i++)); do
+		case $(state "$big" "$new") in
+		old) cmd=(add runsc /usr/bin/runsc) ;;
+		new) cmd=(remove runsc) ;;
+		*) fail "iteration $i: $F is neither the old nor the new file (is add then remove byte-exact?)" ;;
+		esac
+		"$DJ" -q -c "$F" "${cmd[@]}" &
+		pid=$!
+		sleep "$(printf '0.%03d' $((RANDOM % 40)))"
+		kill -KILL "$pid" 2>/dev/null || true
+		wait "$pid" || true
+		case $(state "$big" "$new") in
+		old) n_old=$((n_old + 1)) ;;
+		new) n_new=$((n_new + 1)) ;;
+		*) fail "iteration $i (${cmd[*]}): killed mid-way, $F is neither the old nor the new file" ;;
+		esac
+		if [ -n "$(litter)" ]; then
+			n_litter=$((n_litter + 1))
+			litter | grep -qvE '^\.daemon\.json\.[A-Za-z0-9]{6}$' &&
+				fail "iteration $i: unexpected files: $(litter | tr '\n' ' ')"
+			find "$D" -mindepth 1 -name '.daemon.json.*' -delete
+		fi
+	done
+	echo "# 150 random kills: old file $n_old times, new file $n_new times, temporary file left $n_litter times" >&3
+}
