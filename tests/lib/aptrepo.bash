@@ -21,7 +21,7 @@ aptrepo_key_new() {
 	GNUPGHOME=$dir/gnupg gpg --batch --quiet --pinentry-mode loopback --passphrase '' \
 		--quick-gen-key "hersh-gvisor test key <test@hersh-gvisor.invalid>" ed25519 sign never \
 		>/dev/null 2>&1 || { echo "aptrepo_key_new: gpg --quick-gen-key failed" >&2; return 1; }
-	fpr=$(GNUPGHOME=$dir/gnupg gpg --batch --with-colons --list-secret-keys |
+	fpr=$(GNUPGHOME=$dir/gnupg gpg --batch --quiet --no-auto-check-trustdb --with-colons --list-secret-keys 2>/dev/null |
 		awk -F: '$1 == "fpr" { print $10; exit }')
 	[ -n "$fpr" ] || { echo "aptrepo_key_new: no fingerprint" >&2; return 1; }
 	GNUPGHOME=$dir/gnupg gpg --batch --armor --export "$fpr" >"$dir/key.asc"
@@ -123,4 +123,21 @@ aptrepo_gvisor_mirror() {
 		aptrepo_build "$dir" "$s" main "$deb" || return 1
 	done
 	aptrepo_serve "$dir"
+}
+
+# aptroot_new DIR: an empty APT root DIR/root (sources.list.d, lists, an
+# empty dpkg status) and DIR/apt.conf pointing APT at it; export
+# APT_CONFIG=DIR/apt.conf to use it.  Nothing of the host's /etc/apt is read.
+aptroot_new() {
+	local dir=$1 root=$1/root
+	mkdir -p "$root/etc/apt/sources.list.d" "$root/etc/apt/apt.conf.d" \
+		"$root/etc/apt/preferences.d" "$root/etc/apt/trusted.gpg.d" \
+		"$root/var/lib/apt/lists/partial" "$root/var/cache/apt/archives/partial" \
+		"$root/var/lib/dpkg" "$root/var/log/apt" "$root/usr/share/keyrings"
+	: >"$root/var/lib/dpkg/status"
+	chmod 755 "$dir" "$root"
+	cat >"$dir/apt.conf" <<-CONF
+		Dir "$root/";
+		Dir::State::status "$root/var/lib/dpkg/status";
+	CONF
 }
