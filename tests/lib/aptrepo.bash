@@ -141,3 +141,50 @@ aptroot_new() {
 		Dir::State::status "$root/var/lib/dpkg/status";
 	CONF
 }
+
+# --- hersh-apt-source tests (tests/aptsource) ------------------------------
+# aptsrc_setup_file: a fake gVisor mirror (suites release and nightly) and a
+# second, unrelated key; exports MIRROR (dir), MIRROR_URL, MIRROR_FPR,
+# OTHER (dir with key.asc/key.gpg), OTHER_FPR.
+aptsrc_setup_file() {
+	MIRROR=$BATS_FILE_TMPDIR/mirror
+	OTHER=$BATS_FILE_TMPDIR/other
+	MIRROR_URL=$(aptrepo_gvisor_mirror "$MIRROR" release nightly) || return 1
+	MIRROR_FPR=$(aptrepo_fpr "$MIRROR")
+	mkdir -p "$OTHER"
+	OTHER_FPR=$(aptrepo_key_new "$OTHER") || return 1
+	gpgconf --homedir "$OTHER/gnupg" --kill all >/dev/null 2>&1 || true
+	export MIRROR MIRROR_URL MIRROR_FPR OTHER OTHER_FPR
+}
+
+aptsrc_teardown_file() {
+	aptrepo_stop "$MIRROR"
+	aptrepo_stop "$OTHER"
+}
+
+# aptsrc_setup: a private APT root ROOT for this test (APT_CONFIG exported).
+aptsrc_setup() {
+	aptroot_new "$BATS_TEST_TMPDIR/apt"
+	ROOT=$BATS_TEST_TMPDIR/apt/root
+	APT_CONFIG=$BATS_TEST_TMPDIR/apt/apt.conf
+	KEYRING=$ROOT/usr/share/keyrings/gvisor-archive-keyring.gpg
+	PARTS=$ROOT/etc/apt/sources.list.d
+	STATE=$ROOT/var/lib/hersh-gvisor/apt-source
+	export ROOT APT_CONFIG KEYRING PARTS STATE
+}
+
+# has ARGS...: hersh-apt-source pointed at the test mirror and its key.
+has() {
+	"$HERSH_BIN_DIR/hersh-apt-source" --uri "$MIRROR_URL/repo" \
+		--key-url "$MIRROR_URL/key.asc" --fingerprint "$MIRROR_FPR" \
+		-o Acquire::Retries=0 "$@"
+}
+
+# keyring_fprs FILE: the primary fingerprints in a key file, one a line.
+keyring_fprs() {
+	local home
+	home=$(mktemp -d)
+	gpg --homedir "$home" --batch --quiet --with-colons --show-keys "$1" 2>/dev/null |
+		awk -F: '$1 == "pub" { p = 1; next } $1 == "fpr" && p { print $10 } { p = 0 }'
+	rm -rf "$home"
+}

@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# hersh-apt-source show: every gVisor source, in a private APT root.
+
+load ../lib/common
+load ../lib/aptrepo
+
+setup_file() {
+	aptsrc_setup_file
+}
+
+teardown_file() {
+	aptsrc_teardown_file
+}
+
+setup() {
+	aptsrc_setup
+}
+
+# fixture NAME [AS]: copy a fixture into sources.list.d (as AS).
+fixture() {
+	sed "s|@URI@|$MIRROR_URL/repo|g" "$FIXTURES/apt-source/$1" >"$PARTS/${2:-${1%.in}}"
+}
+
+@test "show with no gVisor source exits 3 and prints only the keyring line" {
+	fixture unrelated.sources
+	run has show
+	assert_failure 3
+	assert_output "$(printf 'keyring\t%s\tmissing\t-' "$KEYRING")"
+}
+
+@test "show lists a one-line upstream source in a file of any name" {
+	fixture upstream-oneline.list zz-my-runtimes.list
+	run has show
+	assert_success
+	assert_line "$(printf 'source\t%s\tone-line\thttps://storage.googleapis.com/gvisor/releases\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg' "$PARTS/zz-my-runtimes.list")"
+}
+
+@test "show lists a deb822 source with its suites comma-separated" {
+	fixture upstream-deb822.sources
+	run has show
+	assert_success
+	assert_line "$(printf 'source\t%s\tdeb822\thttps://storage.googleapis.com/gvisor/releases\trelease,nightly\t/etc/apt/keyrings/gvisor.gpg' "$PARTS/upstream-deb822.sources")"
+}
+
+@test "show prints - for a source without Signed-By" {
+	fixture upstream-nosignedby.list
+	fixture upstream-deb822-nosignedby.sources
+	run has show
+	assert_success
+	assert_line "$(printf 'source\t%s\tone-line\thttp://storage.googleapis.com/gvisor/releases\tmaster\t-' "$PARTS/upstream-nosignedby.list")"
+	assert_line "$(printf 'source\t%s\tdeb822\thttps://storage.googleapis.com/gvisor/releases\t20240212\t-' "$PARTS/upstream-deb822-nosignedby.sources")"
+}
+
+@test "show finds a source in the main sources.list" {
+	cp "$FIXTURES/apt-source/upstream-nosignedby.list" "$ROOT/etc/apt/sources.list"
+	run has show
+	assert_success
+	assert_line --partial "$(printf 'source\t%s\tone-line\t' "$ROOT/etc/apt/sources.list")"
+}
+
+@test "show finds a source at the configured repository URI" {
+	fixture mirror-deb822.sources.in
+	run has show
+	assert_success
+	assert_line "$(printf 'source\t%s\tdeb822\t%s\trelease\t/etc/apt/keyrings/other.gpg' "$PARTS/mirror-deb822.sources" "$MIRROR_URL/repo")"
+}
+
+@test "show ignores other repositories" {
+	fixture unrelated.sources
+	fixture upstream-oneline.list
+	run has show
+	assert_success
+	refute_output --partial "example.invalid"
+	assert_equal "$(grep -c '^source' <<<"$output")" 1
+}
+
+@test "show reports the keyring ok once install-key has run" {
+	has -q install-key
+	run has show
+	assert_failure 3
+	assert_output "$(printf 'keyring\t%s\tok\t%s' "$KEYRING" "$MIRROR_FPR")"
+}
+
+@test "show reports a keyring holding another key as a mismatch" {
+	cp "$OTHER/key.gpg" "$KEYRING"
+	run has show
+	assert_failure 3
+	assert_output "$(printf 'keyring\t%s\tmismatch\t%s' "$KEYRING" "$OTHER_FPR")"
+}
+
+@test "show fails naming the file when a source file is malformed" {
+	fixture broken.list
+	run has show
+	assert_failure 1
+	assert_output --partial "$PARTS/broken.list"
+}
+
+@test "show honours -o Dir without APT_CONFIG" {
+	fixture upstream-oneline.list
+	run env -u APT_CONFIG "$HERSH_BIN_DIR/hersh-apt-source" -o Dir="$ROOT/" -o Dir::Etc::parts="$ROOT/etc/apt/apt.conf.d" show
+	assert_success
+	assert_line --partial "$PARTS/upstream-oneline.list"
+}
+
+@test "show honours Dir::Etc::sourceparts" {
+	mkdir -p "$ROOT/etc/apt/elsewhere"
+	cp "$FIXTURES/apt-source/upstream-oneline.list" "$ROOT/etc/apt/elsewhere/g.list"
+	run has -o Dir::Etc::sourceparts=elsewhere show
+	assert_success
+	assert_line --partial "$ROOT/etc/apt/elsewhere/g.list"
+}
+
+@test "show honours Hersh-Gvisor::URI from APT's configuration" {
+	fixture mirror-oneline.list.in
+	echo "Hersh-Gvisor::URI \"$MIRROR_URL/repo/\";" >"$ROOT/etc/apt/apt.conf.d/50gvisor"
+	run "$HERSH_BIN_DIR/hersh-apt-source" show
+	assert_success
+	assert_line --partial "$(printf '\tone-line\t%s\trelease\t' "$MIRROR_URL/repo")"
+}
