@@ -1,0 +1,142 @@
+#!/usr/bin/env bats
+# hersh-apt-source install-key, in a private APT root.
+
+load ../lib/common
+load ../lib/aptrepo
+
+setup_file() {
+	aptsrc_setup_file
+}
+
+teardown_file() {
+	aptsrc_teardown_file
+}
+
+setup() {
+	aptsrc_setup
+}
+
+@test "install-key downloads the key and writes it binary, alone, mode 0644" {
+	run has install-key
+	assert_success
+	assert_output "$KEYRING: installed the gVisor key $MIRROR_FPR"
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+	assert_equal "$(stat -c %a "$KEYRING")" 644
+	# binary, not armored
+	run grep -c 'BEGIN PGP' "$KEYRING"
+	assert_output 0
+}
+
+@test "install-key --from reads an armored key file" {
+	run has install-key --from "$MIRROR/key.asc"
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
+
+@test "install-key --from reads a binary key file" {
+	run has install-key --from "$MIRROR/key.gpg"
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
+
+@test "install-key writes only the expected key from a file holding two" {
+	cat "$OTHER/key.gpg" "$MIRROR/key.gpg" >"$BATS_TEST_TMPDIR/both.gpg"
+	run has install-key --from "$BATS_TEST_TMPDIR/both.gpg"
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
+
+@test "install-key refuses a key with another fingerprint and writes nothing" {
+	run has install-key --from "$OTHER/key.asc"
+	assert_failure 1
+	assert_output --partial "$OTHER/key.asc: key $OTHER_FPR is not the gVisor key $MIRROR_FPR; nothing written"
+	assert_file_not_exists "$KEYRING"
+	assert_file_not_exists "$STATE"
+}
+
+@test "install-key refuses the default fingerprint for a test key" {
+	run "$HERSH_BIN_DIR/hersh-apt-source" --key-url "$MIRROR_URL/key.asc" -o Acquire::Retries=0 install-key
+	assert_failure 1
+	assert_output --partial "6F1DF85E3A71C24918E727D56FC6D554E32BD943"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key leaves nothing when the download fails" {
+	run has install-key --from http://127.0.0.1:1/key.asc
+	assert_failure 1
+	assert_output --partial "http://127.0.0.1:1/key.asc"
+	assert_file_not_exists "$KEYRING"
+	assert_file_not_exists "$STATE"
+	run ls -A "$ROOT/usr/share/keyrings"
+	assert_output ""
+}
+
+@test "install-key leaves nothing when the key URL is not found" {
+	run has install-key --from "$MIRROR_URL/no-such.key"
+	assert_failure 1
+	assert_output --partial "$MIRROR_URL/no-such.key"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key downloads through Acquire::http::Proxy" {
+	# an unreachable proxy makes the download fail: the setting is honoured
+	run has -o Acquire::http::Proxy=http://127.0.0.1:1/ install-key
+	assert_failure 1
+	assert_output --partial "127.0.0.1:1"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key refuses a file that holds no key" {
+	run has install-key --from "$FIXTURES/apt-source/unrelated.sources"
+	assert_failure 1
+	assert_output --partial "$FIXTURES/apt-source/unrelated.sources: no OpenPGP key found"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key names a missing key file" {
+	run has install-key --from "$BATS_TEST_TMPDIR/absent.asc"
+	assert_failure 1
+	assert_output "hersh-apt-source: $BATS_TEST_TMPDIR/absent.asc: No such file or directory"
+}
+
+@test "install-key again leaves the keyring untouched" {
+	has -q install-key
+	before=$(stat -c '%i %Y' "$KEYRING")
+	run has install-key
+	assert_success
+	assert_output --partial "already holds the gVisor key"
+	assert_equal "$(stat -c '%i %Y' "$KEYRING")" "$before"
+}
+
+@test "install-key records the keyring it created" {
+	has -q install-key
+	run cat "$STATE"
+	assert_output "$(sha256sum <"$KEYRING" | cut -d' ' -f1)  /usr/share/keyrings/gvisor-archive-keyring.gpg"
+}
+
+@test "install-key replaces a keyring holding another key without claiming it" {
+	cp "$OTHER/key.gpg" "$KEYRING"
+	chmod 600 "$KEYRING"
+	run has install-key
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+	assert_equal "$(stat -c %a "$KEYRING")" 644
+	assert_file_not_exists "$STATE"
+}
+
+@test "install-key honours Hersh-Gvisor::Keyring under Dir" {
+	run has -o Hersh-Gvisor::Keyring=/etc/apt/keyrings/gvisor.gpg install-key
+	assert_success
+	assert_file_exists "$ROOT/etc/apt/keyrings/gvisor.gpg"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key honours Hersh-Gvisor::Key-URL and ::Fingerprint from APT's configuration" {
+	cat >"$ROOT/etc/apt/apt.conf.d/50gvisor" <<-CONF
+		Hersh-Gvisor::Key-URL "$MIRROR_URL/key.asc";
+		Hersh-Gvisor::Fingerprint "$MIRROR_FPR";
+	CONF
+	run "$HERSH_BIN_DIR/hersh-apt-source" install-key
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
