@@ -1,0 +1,79 @@
+/* Growable byte buffer for building JSON text.  Pure: no I/O. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dj_scan.h"
+
+void
+dj_sb_add(struct dj_sb *b, const void *p, size_t n)
+{
+	size_t cap;
+	char *np;
+
+	if (b->oom || n == 0)
+		return;
+	if (b->cap - b->len < n + 1) {
+		cap = b->cap ? b->cap : 256;
+		while (cap - b->len < n + 1) {
+			if (cap > ((size_t)-1) / 2)
+				goto oom;
+			cap *= 2;
+		}
+		if ((np = realloc(b->p, cap)) == NULL)
+			goto oom;
+		b->p = np;
+		b->cap = cap;
+	}
+	memcpy(b->p + b->len, p, n);
+	b->len += n;
+	b->p[b->len] = '\0';
+	return;
+oom:
+	dj_sb_free(b);
+	b->oom = 1;
+}
+
+void
+dj_sb_str(struct dj_sb *b, const char *s)
+{
+	dj_sb_add(b, s, strlen(s));
+}
+
+/* S as a JSON string: quotes, backslashes and control bytes escaped, UTF-8 kept. */
+void
+dj_sb_jstr(struct dj_sb *b, const char *s)
+{
+	const char *run;
+	char esc[8];
+
+	dj_sb_add(b, "\"", 1);
+	for (run = s; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		dj_sb_add(b, run, (size_t)(s - run));
+		switch (c) {
+		case '"':  dj_sb_str(b, "\\\""); break;
+		case '\\': dj_sb_str(b, "\\\\"); break;
+		case '\n': dj_sb_str(b, "\\n"); break;
+		case '\t': dj_sb_str(b, "\\t"); break;
+		case '\r': dj_sb_str(b, "\\r"); break;
+		default:
+			snprintf(esc, sizeof(esc), "\\u%04x", c);
+			dj_sb_str(b, esc);
+		}
+		run = s + 1;
+	}
+	dj_sb_add(b, run, (size_t)(s - run));
+	dj_sb_add(b, "\"", 1);
+}
+
+void
+dj_sb_free(struct dj_sb *b)
+{
+	free(b->p);
+	b->p = NULL;
+	b->len = b->cap = 0;
+}

@@ -1,0 +1,218 @@
+/*
+ * New JSON text in the layout the document already uses: detect the
+ * style from the top-level object, then write entries in it.  Pure.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "dj_edit_int.h"
+
+/* Copy [p, p+n) into OUT (SIZE bytes) if it fits; else keep OUT. */
+static void
+setspan(char *out, size_t size, const char *p, size_t n)
+{
+	if (n >= size)
+		return;
+	memcpy(out, p, n);
+	out[n] = '\0';
+}
+
+/* Are the elements of the document's first non-empty array one a line? */
+static int
+arrays_multiline(const char *s, size_t len)
+{
+	size_t i = 0, j;
+
+	while (i < len) {
+		if (s[i] == '"') {
+			if ((i = dj_skip_value(s, len, i)) == DJ_NONE)
+				return 0;
+			continue;
+		}
+		if (s[i] == '[') {
+			j = dj_ws(s, len, i + 1);
+			if (j < len && s[j] != ']')
+				return memchr(s + i + 1, '\n', j - i - 1) != NULL;
+		}
+		i++;
+	}
+	return 0;
+}
+
+void
+dj_style_detect(const char *s, size_t len, const struct dj_obj *root,
+    struct dj_style *st)
+{
+	const struct dj_member *m0, *m1;
+	const char *sep, *nlp;
+	size_t seplen;
+
+	memset(st, 0, sizeof(*st));
+	strcpy(st->nl, "\n");
+	strcpy(st->unit, "  ");
+	strcpy(st->colon, ": ");
+	strcpy(st->csep, " ");
+	strcpy(st->acsep, " ");
+	st->ml = 1;
+	st->arr_ml = arrays_multiline(s, len);
+	if (root->n == 0)
+		return;
+	m0 = &root->m[0];
+	if (memchr(s + m0->key_end, '\n', m0->val - m0->key_end) == NULL)
+		setspan(st->colon, sizeof(st->colon), s + m0->key_end,
+		    m0->val - m0->key_end);
+	if (st->colon[strlen(st->colon) - 1] != ' ') {
+		strcpy(st->csep, "");
+		strcpy(st->acsep, "");
+	}
+	sep = s + m0->sep;
+	seplen = m0->key - m0->sep;
+	if ((nlp = memrchr(sep, '\n', seplen)) != NULL) {
+		setspan(st->unit, sizeof(st->unit), nlp + 1,
+		    seplen - (size_t)(nlp + 1 - sep));
+		if (nlp > sep && nlp[-1] == '\r')
+			strcpy(st->nl, "\r\n");
+		return;
+	}
+	st->ml = 0;
+	setspan(st->pad, sizeof(st->pad), sep, seplen);
+	if (root->n >= 2) {
+		m1 = &root->m[1];
+		if (memchr(s + m1->sep, '\n', m1->key - m1->sep) == NULL)
+			setspan(st->csep, sizeof(st->csep), s + m1->sep,
+			    m1->key - m1->sep);
+	}
+}
+
+void
+dj_ind_plus(char *out, const char *ind, size_t indlen, const char *unit)
+{
+	size_t ul = strlen(unit);
+
+	if (indlen >= DJ_IND_MAX)
+		indlen = DJ_IND_MAX - 1;
+	memcpy(out, ind, indlen);
+	memcpy(out + indlen, unit, ul);
+	out[indlen + ul] = '\0';
+}
+
+static void
+nl_ind(struct dj_sb *b, const struct dj_style *st, const char *ind, int unit)
+{
+	dj_sb_str(b, st->nl);
+	dj_sb_str(b, ind);
+	if (unit)
+		dj_sb_str(b, st->unit);
+}
+
+static void
+obj_open(struct dj_sb *b, const struct dj_style *st, int ml, const char *ind)
+{
+	dj_sb_str(b, "{");
+	if (ml)
+		nl_ind(b, st, ind, 1);
+	else
+		dj_sb_str(b, st->pad);
+}
+
+static void
+obj_next(struct dj_sb *b, const struct dj_style *st, int ml, const char *ind)
+{
+	dj_sb_str(b, ",");
+	if (ml)
+		nl_ind(b, st, ind, 1);
+	else
+		dj_sb_str(b, st->csep);
+}
+
+static void
+obj_close(struct dj_sb *b, const struct dj_style *st, int ml, const char *ind)
+{
+	if (ml)
+		nl_ind(b, st, ind, 0);
+	else
+		dj_sb_str(b, st->pad);
+	dj_sb_str(b, "}");
+}
+
+static void
+key(struct dj_sb *b, const struct dj_style *st, const char *k)
+{
+	dj_sb_jstr(b, k);
+	dj_sb_str(b, st->colon);
+}
+
+void
+dj_gen_string(struct dj_sb *b, const struct dj_style *st, int ml,
+    const char *ind, const void *arg)
+{
+	(void)st;
+	(void)ml;
+	(void)ind;
+	dj_sb_jstr(b, arg);
+}
+
+/* runtimeArgs: one element a line only when ML and the document does so. */
+void
+dj_gen_args(struct dj_sb *b, const struct dj_style *st, int ml,
+    const char *ind, const void *arg)
+{
+	const struct dj_add_req *rq = arg;
+	size_t i;
+
+	dj_sb_str(b, "[");
+	for (i = 0; i < rq->nargs; i++) {
+		if (i > 0) {
+			dj_sb_str(b, ",");
+			if (!ml)
+				dj_sb_str(b, st->acsep);
+		}
+		if (ml)
+			nl_ind(b, st, ind, 1);
+		dj_sb_jstr(b, rq->args[i]);
+	}
+	if (ml && rq->nargs > 0)
+		nl_ind(b, st, ind, 0);
+	dj_sb_str(b, "]");
+}
+
+/* runtimeArgs as a member of an entry laid out one member a line when ML. */
+void
+dj_gen_args_member(struct dj_sb *b, const struct dj_style *st, int ml,
+    const char *ind, const void *arg)
+{
+	dj_gen_args(b, st, ml && st->arr_ml, ind, arg);
+}
+
+void
+dj_gen_entry(struct dj_sb *b, const struct dj_style *st, int ml,
+    const char *ind, const void *arg)
+{
+	const struct dj_add_req *rq = arg;
+	char sub[DJ_IND_MAX * 2];
+
+	dj_ind_plus(sub, ind, strlen(ind), st->unit);
+	obj_open(b, st, ml, ind);
+	key(b, st, "path");
+	dj_sb_jstr(b, rq->path);
+	if (rq->args_mode == DJ_ARGS_SET) {
+		obj_next(b, st, ml, ind);
+		key(b, st, "runtimeArgs");
+		dj_gen_args_member(b, st, ml, sub, rq);
+	}
+	obj_close(b, st, ml, ind);
+}
+
+void
+dj_gen_runtimes(struct dj_sb *b, const struct dj_style *st, int ml,
+    const char *ind, const void *arg)
+{
+	const struct dj_add_req *rq = arg;
+	char sub[DJ_IND_MAX * 2];
+
+	dj_ind_plus(sub, ind, strlen(ind), st->unit);
+	obj_open(b, st, ml, ind);
+	key(b, st, rq->name);
+	dj_gen_entry(b, st, ml, sub, rq);
+	obj_close(b, st, ml, ind);
+}
