@@ -105,8 +105,8 @@ want_object(struct ed *e, size_t val, const char *what)
 
 /*
  * Find root, "runtimes", NAME and default-runtime.  CHECK_ENTRY also
- * rejects duplicate keys inside the entry; CHECK_DEFAULT a default-runtime
- * that is not a string.
+ * rejects duplicate keys inside the entry; CHECK_DEFAULT (when it is to be
+ * overwritten) a default-runtime that is not a string.
  */
 static int
 locate(struct ed *e, const char *name, int check_entry, int check_default,
@@ -212,7 +212,10 @@ ins_member(struct ed *e, const struct dj_obj *o, int root, const char *k,
 		memcpy(ind, e->s + is, in);
 		ind[in] = '\0';
 		dj_sb_str(&sb, ",");
-		dj_sb_add(&sb, e->s + last->sep, last->key - last->sep);
+		if (ml || o->n > 1)	/* the whitespace after a comma */
+			dj_sb_add(&sb, e->s + last->sep, last->key - last->sep);
+		else			/* {"only": 1}: no comma to copy from */
+			dj_sb_str(&sb, e->st.csep);
 		dj_sb_jstr(&sb, k);
 		dj_sb_add(&sb, e->s + last->key_end, last->val - last->key_end);
 		gen(&sb, &e->st, ml, ind, arg);
@@ -293,7 +296,7 @@ step_entry(struct ed *e, const struct dj_add_req *rq)
 	struct loc l;
 	int r = 0;
 
-	if (locate(e, rq->name, 1, rq->default_mode != DJ_DEFAULT_KEEP, &l) == -1) {
+	if (locate(e, rq->name, 1, rq->default_mode == DJ_DEFAULT_SET, &l) == -1) {
 		loc_free(&l);
 		return -1;
 	}
@@ -387,7 +390,7 @@ step_default(struct ed *e, const char *name, enum dj_default_mode mode)
 
 	if (mode == DJ_DEFAULT_KEEP)
 		return 0;
-	if (locate(e, name, 0, 1, &l) == -1) {
+	if (locate(e, name, 0, mode == DJ_DEFAULT_SET, &l) == -1) {
 		loc_free(&l);
 		return -1;
 	}
@@ -415,7 +418,7 @@ step_remove(struct ed *e, const char *name)
 	struct loc l;
 	int r = 0;
 
-	if (locate(e, name, 0, 1, &l) == -1) {
+	if (locate(e, name, 0, 0, &l) == -1) {
 		loc_free(&l);
 		return -1;
 	}
