@@ -1,7 +1,9 @@
 /*
- * Is a daemon.json acceptable?  json-c (strict) parses it; a strict pass
- * of our own then rejects what json-c tolerates but dockerd does not
- * (single quotes, NaN, "1.", raw control characters).  Pure.
+ * Is a daemon.json acceptable?  A strict pass of our own (RFC 8259, what
+ * dockerd's Go decoder accepts) finds the first error with a precise
+ * message; json-c (JSON_TOKENER_STRICT) must then parse it too.  json-c
+ * alone would let single quotes, NaN, "1." and raw control characters
+ * through.  Pure.
  */
 #include <limits.h>
 #include <stdarg.h>
@@ -107,14 +109,13 @@ dj_check_syntax(const char *s, size_t len, struct dj_result *res,
 		dj_fail_at(res, DJ_ECONTENT, s, len, DJ_NONE, "file too large");
 		return -1;
 	}
-	if ((o = jsonc_parse(s, len, res)) == NULL &&
-	    res->status != DJ_OK)
-		return -1;
 	if (dj_validate(s, len, &off, &why) == -1) {
-		json_object_put(o);
 		fail_syntax(res, s, len, off, why);
 		return -1;
 	}
+	if ((o = jsonc_parse(s, len, res)) == NULL &&
+	    res->status != DJ_OK)
+		return -1;
 	if (json_object_get_type(o) != json_type_object) {
 		dj_fail_at(res, DJ_ECONTENT, s, len, DJ_NONE,
 		    "the top level is %s, not an object", kind(o));

@@ -123,7 +123,10 @@ check_literal(const char *s, size_t len, size_t i, const char **msg)
 		if (len - i >= n && memcmp(s + i, lit[k], n) == 0)
 			return i + n;
 	}
-	*msg = "expected a value";
+	*msg = s[i] == '\'' ? "single quotes are not JSON; use double quotes" :
+	    s[i] == '/' ? "comments are not allowed in JSON" :
+	    s[i] == 'N' || s[i] == 'I' ? "NaN and Infinity are not JSON numbers" :
+	    s[i] == ']' || s[i] == '}' ? "trailing comma" : "expected a value";
 	return NONE - i;
 }
 
@@ -214,7 +217,10 @@ key:
 	if (i >= len)
 		FAIL(len, "unexpected end of data");
 	if (s[i] != '"')
-		FAIL(i, "expected a string in double quotes as object key");
+		FAIL(i, s[i] == '}' ? "trailing comma" :
+		    s[i] == '\'' ? "single quotes are not JSON; use double quotes" :
+		    s[i] == '/' ? "comments are not allowed in JSON" :
+		    "expected a string in double quotes as object key");
 	if ((e = check_string(s, len, i, msg)) > len) {
 		*erroff = NONE - e;
 		goto fail;
