@@ -21,6 +21,28 @@ fail(struct dj_result *res, enum dj_status st, const char *msg)
 	return -1;
 }
 
+/*
+ * json-c writes an empty container as "[\n    ]"; make it "[]".  Its
+ * output never holds a raw newline inside a string, so this is safe.
+ */
+static void
+tidy_empty(char *s)
+{
+	char *w = s, *r = s, *e;
+
+	while (*r != '\0') {
+		*w++ = *r;
+		if ((*r == '[' || *r == '{') && r[1] == '\n') {
+			for (e = r + 2; *e == ' '; e++)
+				;
+			if (*e == (*r == '[' ? ']' : '}'))
+				r = e - 1;
+		}
+		r++;
+	}
+	*w = '\0';
+}
+
 static int
 render(json_object *o, char **out, struct dj_result *res)
 {
@@ -31,6 +53,7 @@ render(json_object *o, char **out, struct dj_result *res)
 		*out = NULL;
 		return fail(res, DJ_ENOMEM, "out of memory");
 	}
+	tidy_empty(*out);
 	return 0;
 }
 

@@ -215,7 +215,8 @@ parse_args(int argc, char *argv[], struct opts *o)
 static void
 check_args(struct opts *o)
 {
-	static const int want[] = { 0, 2, 1, 1 };
+	static const int want[] = { 0, 2, 1, 0 };
+	int max;
 
 	if (o->cmd == CMD_NONE)
 		usage_error("no command given");
@@ -223,10 +224,11 @@ check_args(struct opts *o)
 		usage_error("%s is only for add", o->addopt);
 	if (o->show_default && o->cmd != CMD_SHOW)
 		usage_error("--default is only for show");
-	if (o->cmd == CMD_SHOW ? (o->npos > 1 || (o->show_default && o->npos > 0)) :
-	    o->npos != want[o->cmd])
-		usage_error(o->npos < want[o->cmd] ? "missing arguments" :
-		    "too many arguments");
+	max = o->cmd == CMD_SHOW ? !o->show_default : want[o->cmd];
+	if (o->npos > max)
+		usage_error("too many arguments: %s", o->pos[max]);
+	if (o->npos < want[o->cmd])
+		usage_error("missing arguments");
 	if (o->npos > 0 && (o->pos[0][0] == '\0' || !utf8_valid(o->pos[0])))
 		usage_error("runtime name must be non-empty UTF-8");
 	if (o->cmd == CMD_ADD && o->pos[1][0] != '/')
