@@ -1,0 +1,90 @@
+#!/usr/bin/env bats
+# hersh-apt-source on the real host's /etc/apt (root; run under the host lock:
+#   flock /run/hersh-host.lock bats tests/aptsource/host.bats).
+# Every other source is moved aside for the test, so apt only ever talks to
+# the signed mirror on 127.0.0.1; /etc/apt, the keyring and the tool's state
+# are put back afterwards.  apt-get update uses private lists and no caches,
+# so the host's package lists are never touched.
+
+load ../lib/common
+load ../lib/aptrepo
+
+HOST_PATHS="/etc/apt/sources.list /etc/apt/sources.list.d
+/usr/share/keyrings/gvisor-archive-keyring.gpg /var/lib/hersh-gvisor"
+
+setup_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	aptsrc_setup_file
+}
+
+teardown_file() {
+	[ "$(id -u)" = 0 ] || return 0
+	aptsrc_teardown_file
+}
+
+setup() {
+	require_root
+	local p
+	for p in $HOST_PATHS; do
+		save_path "$p"
+	done
+	rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*
+	LISTS=$(mktemp -d /var/tmp/hersh-test-lists.XXXXXX)
+	chmod 755 "$LISTS"
+	mkdir "$LISTS/partial"
+	chown _apt:root "$LISTS/partial" 2>/dev/null || true
+	chmod 700 "$LISTS/partial"
+	unset APT_CONFIG
+}
+
+teardown() {
+	local p
+	for p in $HOST_PATHS; do
+		restore_path "$p"
+	done
+	rm -rf "$LISTS"
+}
+
+# apt-get on the host's configuration, with private lists and no caches.
+host_apt_get() {
+	apt-get -o Dir::State::Lists="$LISTS" -o Dir::Cache::pkgcache= \
+		-o Dir::Cache::srcpkgcache= "$@"
+}
+
+@test "on the host, install-key then add gives a source apt-get update accepts without warning" {
+	run has install-key
+	assert_success
+	run has add
+	assert_success
+	assert_output "/etc/apt/sources.list.d/gvisor.list: added the gVisor source, suite release"
+	run host_apt_get update
+	assert_success
+	assert_output --partial "$MIRROR_URL/repo release InRelease"
+	refute_line --regexp '^(W|E|Err):'
+	run host_apt_get install --simulate hersh-test-dummy
+	assert_success
+	assert_output --partial "Inst hersh-test-dummy"
+}
+
+@test "on the host, show reports the added source and a good keyring" {
+	has -q install-key
+	has -q add
+	run has show
+	assert_success
+	assert_line "$(printf 'source\t/etc/apt/sources.list.d/gvisor.list\tone-line\t%s\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg' "$MIRROR_URL/repo")"
+	assert_line "$(printf 'keyring\t/usr/share/keyrings/gvisor-archive-keyring.gpg\tok\t%s' "$MIRROR_FPR")"
+}
+
+@test "on the host, remove after add leaves /etc/apt as it was" {
+	has -q install-key
+	has -q add
+	run has remove
+	assert_success
+	run ls -A /etc/apt/sources.list.d
+	assert_output ""
+	assert_file_not_exists /usr/share/keyrings/gvisor-archive-keyring.gpg
+	assert_file_not_exists /var/lib/hersh-gvisor/apt-source
+	run host_apt_get update
+	assert_success
+	refute_line --regexp '^(W|E):'
+}
