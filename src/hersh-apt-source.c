@@ -61,7 +61,7 @@ main(int argc, char *argv[])
 		{ "version",	 no_argument,	    NULL, OPT_VERSION },
 		{ NULL,		 0,		    NULL, 0 }
 	};
-	const char **names, **values;
+	static const char **names, **values;	/* static: still reachable at exit(2) */
 	const char *suite = NULL, *from = NULL, *cmd;
 	struct as_conf conf;
 	size_t nset = 0;
@@ -131,8 +131,12 @@ main(int argc, char *argv[])
 	if (from != NULL && strcmp(cmd, "install-key") != 0)
 		usage_err("--from goes with install-key, not", cmd);
 
-	if (as_apt_init(names, values, nset) == -1 || as_conf_load(&conf) == -1)
+	if (as_apt_init(names, values, nset) == -1)
 		return 1;
+	if (as_conf_load(&conf) == -1) {
+		as_conf_free(&conf);
+		return 1;
+	}
 	conf.quiet = quiet;
 	if (strcmp(cmd, "show") == 0)
 		rc = as_cmd_show(&conf);
