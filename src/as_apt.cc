@@ -122,6 +122,25 @@ fetch(const std::string &url, const std::string &dir, std::string &path)
 	return false;
 }
 
+// Entries are read file by file above; apt reads them as one list and
+// then also refuses conflicts between files (such as two Signed-By for
+// one repository).  Say so when it would.
+void
+check_whole_list()
+{
+	pkgSourceList all;
+	std::string msg;
+
+	if (all.ReadMainList()) {
+		_error->Discard();
+		return;
+	}
+	while (!_error->empty(GlobalError::DEBUG)) {
+		if (_error->PopMessage(msg))
+			warnx("warning: apt cannot use the sources: %s", msg.c_str());
+	}
+}
+
 } // namespace
 
 extern "C" int
@@ -189,6 +208,7 @@ as_apt_sources(struct as_entry **out, size_t *n)
 		return -1;
 	}
 	_error->Discard();
+	check_whole_list();
 	*n = v.size();
 	*out = static_cast<as_entry *>(calloc(v.size() + 1, sizeof(as_entry)));
 	if (*out == nullptr)

@@ -117,3 +117,13 @@ fixture() {
 	assert_success
 	assert_line --partial "$(printf '\tone-line\t%s\trelease\t' "$MIRROR_URL/repo")"
 }
+
+@test "show warns when two files give the same repository different Signed-By" {
+	fixture mirror-oneline.list.in a.list
+	sed "s|@URI@|$MIRROR_URL/repo|; s|other.gpg|third.gpg|" "$FIXTURES/apt-source/mirror-oneline.list.in" >"$PARTS/b.list"
+	run has show
+	assert_success
+	assert_output --partial "warning: apt cannot use the sources: Conflicting values set for option Signed-By"
+	assert_line --partial "$PARTS/a.list"
+	assert_line --partial "$PARTS/b.list"
+}
