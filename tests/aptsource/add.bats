@@ -211,3 +211,12 @@ parts() {
 	run apt-cache policy hersh-test-dummy
 	assert_output --partial "Candidate: 1.0"
 }
+
+@test "add honours -o Dir without APT_CONFIG" {
+	has -q install-key
+	run env -u APT_CONFIG "$HERSH_BIN_DIR/hersh-apt-source" --uri "$MIRROR_URL/repo" \
+		--fingerprint "$MIRROR_FPR" -o Dir="$ROOT/" -o Dir::Etc::parts="$ROOT/etc/apt/apt.conf.d" add
+	assert_success
+	assert_file_exists "$PARTS/gvisor.list"
+	assert_file_contains "$STATE" "  /etc/apt/sources.list.d/gvisor.list$"
+}
