@@ -3,6 +3,7 @@
  * the target's directory, held from before the read until after the
  * rename, so concurrent calls serialise and no lock file is left behind.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <libgen.h>
@@ -57,6 +58,56 @@ lock_dir(struct dj_file *f, int mkdir_ok, const char **what)
 	return 0;
 }
 
+/* Is NAME ".BASE.XXXXXX", a temporary file of atomic_replace() for BASE? */
+static int
+is_temp_of(const char *name, const char *base)
+{
+	size_t bl = strlen(base), i;
+
+	if (name[0] != '.' || strncmp(name + 1, base, bl) != 0 ||
+	    name[1 + bl] != '.' || strlen(name + 2 + bl) != 6)
+		return 0;
+	for (i = 2 + bl; name[i] != '\0'; i++)
+		if (!((name[i] >= 'a' && name[i] <= 'z') ||
+		    (name[i] >= 'A' && name[i] <= 'Z') ||
+		    (name[i] >= '0' && name[i] <= '9')))
+			return 0;
+	return 1;
+}
+
+/*
+ * With the directory locked no other writer is at work, so a temporary
+ * file of ours in it was left by a writer that was killed: remove it.
+ * Best effort; failures are ignored.
+ */
+static void
+remove_stale_temps(const struct dj_file *f)
+{
+	struct dirent *de;
+	struct stat st;
+	char *copy, *base;
+	DIR *d;
+	int fd;
+
+	if ((copy = strdup(f->target)) == NULL)
+		return;
+	base = basename(copy);
+	if ((fd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    (d = fdopendir(fd)) == NULL) {
+		if (fd != -1)
+			close(fd);
+		free(copy);
+		return;
+	}
+	while ((de = readdir(d)) != NULL)
+		if (is_temp_of(de->d_name, base) &&
+		    fstatat(f->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+		    S_ISREG(st.st_mode))
+			unlinkat(f->dirfd, de->d_name, 0);
+	closedir(d);
+	free(copy);
+}
+
 int
 dj_file_open(struct dj_file *f, const char *path, int lock, int mkdir_ok,
     const char **what)
@@ -68,6 +119,8 @@ dj_file_open(struct dj_file *f, const char *path, int lock, int mkdir_ok,
 		return -1;
 	if (lock && lock_dir(f, mkdir_ok, what) == -1)
 		return -1;
+	if (f->dirfd != -1)
+		remove_stale_temps(f);
 	*what = "read";
 	if (read_file(f->target, &f->data, &f->len) == 0) {
 		f->exists = 1;

@@ -334,3 +334,12 @@ refuses() {
 	run ls -A "$D"
 	assert_output daemon.json
 }
+
+@test "an edit under the lock removes a temporary file a killed writer left" {
+	cp "$FX/tabs.json" "$F"
+	echo partial >"$D/.daemon.json.Ab12Cd"
+	echo keep >"$D/.daemon.json.not-ours"
+	"$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	assert_not_exist "$D/.daemon.json.Ab12Cd"
+	assert_file_exist "$D/.daemon.json.not-ours"
+}
