@@ -111,6 +111,18 @@ traced() {
 	strace -f -qq -o /dev/null -e inject="$inject" "$DJ" "$@"
 }
 
+# call_index SYSCALL TEXT ARGS...: trace one run of ARGS (it edits F) and
+# print which call of SYSCALL (1, 2, ...) is the first whose line, as
+# strace -y prints it (fds shown as <path>), contains TEXT.
+call_index() {
+	local sc=$1 text=$2 trace=$BATS_TEST_TMPDIR/trace-y
+	shift 2
+	strace -f -y -qq -o "$trace" -e trace="$sc" "$DJ" -q -c "$F" "$@" ||
+		fail "traced run of '$*' failed"
+	awk -v sc="$sc(" -v text="$text" '
+		index($2, sc) == 1 { n++; if (index($0, text)) { print n; exit } }' "$trace"
+}
+
 # state OLD NEW: print old or new for what F now holds (OLD empty = no
 # file), or mix for anything else.
 state() {
@@ -189,6 +201,16 @@ kill_sweep() {
 	assert_error "No space left on device"
 	assert_untouched "$F" "$ORIG" "$ino"
 	assert_only "$D" daemon.json fill
+}
+
+@test "add of a new file on a full filesystem fails naming the file and creates nothing" {
+	require_root
+	mount_tmpfs size=64k
+	fill_space "$D"
+	run --separate-stderr "$DJ" -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "No space left on device"
+	assert_only "$D" fill
 }
 
 @test "remove on a full filesystem fails naming the file and leaves it untouched" {
@@ -331,6 +353,37 @@ kill_sweep() {
 	done
 }
 
+@test "an EIO while reading the file fails naming the file and leaves it untouched" {
+	require_cmd strace
+	cp "$ORIG" "$F"
+	k=$(call_index read "<$F>" add runsc /usr/bin/runsc)
+	[ -n "$k" ] || fail "no read of $F seen"
+	reset "$ORIG"
+	ino=$(stat -c %i "$F")
+	run --separate-stderr traced "read:error=EIO:when=$k" -c "$F" add runsc /usr/bin/runsc
+	assert_failure 1
+	assert_error "Input/output error"
+	assert_untouched "$F" "$ORIG" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "interrupted reads and writes are retried and the complete new file written" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	reset "$ORIG"
+	r=$(call_index read "<$F>" add runsc /usr/bin/runsc)
+	reset "$ORIG"
+	w=$(call_index write "<$D/.daemon.json." add runsc /usr/bin/runsc)
+	[ -n "$r" ] && [ -n "$w" ] || fail "no read of $F or write of its temporary file seen"
+	reset "$ORIG"
+	run --separate-stderr strace -f -qq -o /dev/null \
+		-e inject="read:error=EINTR:when=$r" -e inject="write:error=EINTR:when=$w" \
+		"$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	assert_success
+	assert_equal "$(state "$ORIG" "$BATS_TEST_TMPDIR/new.json")" new
+	assert_only "$D" daemon.json
+}
+
 @test "an EXDEV from rename fails naming the file and leaves it untouched" {
 	require_cmd strace
 	cp "$ORIG" "$F"
@@ -381,6 +434,35 @@ kill_sweep() {
 	assert_success
 	assert_equal "$(state "$ORIG" "$BATS_TEST_TMPDIR/new.json")" new
 	[ -z "$(litter)" ] || fail "left by the killed writer: ${left:-nothing}; still there after the next edit: $(litter | tr '\n' ' ')"
+}
+
+@test "a temporary file left by a killed writer is gone after the next run even when it changes nothing" {
+	require_cmd strace timeout
+	reset "$ORIG"
+	run traced rename,renameat,renameat2:signal=KILL -q -c "$F" add runsc /usr/bin/runsc
+	assert_failure 137
+	left=$(litter | tr '\n' ' ')
+	run --separate-stderr timeout 60 "$DJ" -q -c "$F" remove runsc
+	assert_success
+	assert_equal "$(state "$ORIG" /dev/null)" old
+	[ -z "$(litter)" ] || fail "left by the killed writer: ${left:-nothing}; still there after a remove that changed nothing: $(litter | tr '\n' ' ')"
+}
+
+@test "files of the admin beside daemon.json are never removed, even when named like a temporary file" {
+	# Six letters after ".daemon.json." look like mkstemp's XXXXXX.
+	names=(.daemon.json.backup .daemon.json.before .daemon.json.Orig01 .daemon.json.bak
+		daemon.json.dpkg-old daemon.json~ daemon.json.XXXXXX)
+	cp "$ORIG" "$F"
+	for n in "${names[@]}"; do
+		printf 'kept: %s\n' "$n" >"$D/$n"
+	done
+	"$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	"$DJ" -q -c "$F" remove runsc
+	"$DJ" -q -c "$F" remove runsc
+	for n in "${names[@]}"; do
+		[ -f "$D/$n" ] || fail "$D/$n was removed"
+		[ "$(cat "$D/$n")" = "kept: $n" ] || fail "$D/$n was changed"
+	done
 }
 
 @test "a writer killed while holding the lock does not block the next one" {
