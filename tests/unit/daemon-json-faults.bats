@@ -421,6 +421,14 @@ kill_sweep() {
 	kill_sweep "" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
 }
 
+@test "add creating the file and its directory killed entering any system call leaves no file or the complete new one" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/new.json" "" add runsc /usr/bin/runsc
+	F=$D/docker/daemon.json
+	kill_sweep "" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
+	[ "$(stat -c %a "$D/docker")" = 755 ] || fail "$D/docker has mode $(stat -c %a "$D/docker")"
+}
+
 @test "a temporary file left by a killed writer is gone after the next successful edit" {
 	require_cmd strace timeout
 	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
