@@ -80,13 +80,14 @@ check-sanitize:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  HERSH_BIN_DIR=$(CURDIR)/build-san bats tests/unit
 
-$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(COMMON_SRCS)
+$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(COMMON_SRCS) $(wildcard src/*.h)
 	@mkdir -p $(@D)
-	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $^ $(JSONC_LIBS)
+	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) $(JSONC_LIBS)
 
 fuzz: $(BUILDDIR)/fuzz-dj-edit
 	mkdir -p $(BUILDDIR)/fuzz-corpus
 	$(BUILDDIR)/fuzz-dj-edit -max_total_time=$(FUZZ_SECONDS) -max_len=4096 -print_final_stats=1 \
+	  -dict=tests/fuzz/dj_edit.dict -artifact_prefix=$(BUILDDIR)/ \
 	  $(BUILDDIR)/fuzz-corpus tests/fixtures/daemon-json
 
 # The package builds in its own directory, so a build (and its clean) never

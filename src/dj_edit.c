@@ -134,8 +134,10 @@ locate(struct ed *e, const char *name, int check_entry, int check_default,
 		return -1;
 	if (dj_scan_obj(e->s, e->len, v, &l->rt) == -1)
 		return fail_scan(e);
-	if (find_unique(e, &l->rt, name, &l->ni) == -1 || l->ni == DJ_NONE)
-		return l->ni == DJ_NONE && e->res->status == DJ_OK ? 0 : -1;
+	if (find_unique(e, &l->rt, name, &l->ni) == -1)
+		return -1;
+	if (l->ni == DJ_NONE)
+		return 0;
 	snprintf(what, sizeof(what), "runtime %.*s",
 	    (int)(l->rt.m[l->ni].key_end - l->rt.m[l->ni].key > 80 ? 80 :
 	    l->rt.m[l->ni].key_end - l->rt.m[l->ni].key), e->s + l->rt.m[l->ni].key);

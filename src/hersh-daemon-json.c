@@ -220,6 +220,8 @@ check_args(struct opts *o)
 
 	if (o->cmd == CMD_NONE)
 		usage_error("no command given");
+	if (o->file[0] == '\0')
+		usage_error("-c needs a file name");
 	if (o->addopt != NULL && o->cmd != CMD_ADD)
 		usage_error("%s is only for add", o->addopt);
 	if (o->show_default && o->cmd != CMD_SHOW)

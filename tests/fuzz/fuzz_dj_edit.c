@@ -32,7 +32,8 @@ die(const char *what, const uint8_t *data, size_t len)
 }
 
 /*
- * Is the runtime absent and "runtimes" (if any) non-empty?  Excluded as
+ * Is the runtime absent, not the default, and "runtimes" (if any)
+ * non-empty?  Excluded as
  * documented: a blank file and an empty top-level object written with
  * whitespace inside ("{ }") come back as "{}".
  */
@@ -56,6 +57,9 @@ eligible(const char *in, size_t len, int *has_default)
 	    json_object_object_get_ex(rt, NAME, NULL)))
 		ok = 0;
 	*has_default = json_object_object_get_ex(root, "default-runtime", &d);
+	if (*has_default && json_object_is_type(d, json_type_string) &&
+	    strcmp(json_object_get_string(d), NAME) == 0)
+		ok = 0;		/* remove would rightly take it out */
 	json_object_put(root);
 	return ok;
 }

@@ -285,3 +285,9 @@ setup() {
 	assert_success
 	assert_output $'{\n  "path": "/usr/bin/runsc"\n}'
 }
+
+@test "an empty -c is a usage error" {
+	run "$DJ" -c "" show
+	assert_failure 2
+	assert_line --index 0 "hersh-daemon-json: -c needs a file name"
+}
