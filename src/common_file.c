@@ -143,7 +143,8 @@ atomic_replace(const char *path, const void *data, size_t len, mode_t newmode,
 	if ((dcopy = strdup(target)) == NULL)
 		goto fail;
 	dir = dirname(dcopy);
-	if (asprintf(&tmp, "%s/.%s.XXXXXX", dir, basename(target)) == -1) {
+	if (asprintf(&tmp, "%s/.%s." ATOMIC_TEMP_TAG "XXXXXX", dir,
+	    basename(target)) == -1) {
 		tmp = NULL;
 		goto fail;
 	}

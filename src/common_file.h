@@ -26,6 +26,13 @@ int	atomic_replace(const char *path, const void *data, size_t len,
 	    mode_t newmode, const char **step);
 
 /*
+ * atomic_replace()'s temporary file for DIR/NAME is
+ * DIR/.NAME.hersh-tmp.XXXXXX: distinctive, so that a caller holding a lock
+ * can tell one a killed writer left from a file of the admin's.
+ */
+#define ATOMIC_TEMP_TAG	"hersh-tmp."
+
+/*
  * Resolve PATH through any chain of symlinks to the file that an edit
  * must replace (which may not exist yet).  Returns a malloc'd path or NULL
  * with errno set.

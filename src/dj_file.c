@@ -58,16 +58,21 @@ lock_dir(struct dj_file *f, int mkdir_ok, const char **what)
 	return 0;
 }
 
-/* Is NAME ".BASE.XXXXXX", a temporary file of atomic_replace() for BASE? */
+/*
+ * Is NAME ".BASE.hersh-tmp.XXXXXX", a temporary file of atomic_replace()
+ * for BASE?
+ */
 static int
 is_temp_of(const char *name, const char *base)
 {
-	size_t bl = strlen(base), i;
+	size_t bl = strlen(base), tl = strlen(ATOMIC_TEMP_TAG), i;
 
 	if (name[0] != '.' || strncmp(name + 1, base, bl) != 0 ||
-	    name[1 + bl] != '.' || strlen(name + 2 + bl) != 6)
+	    name[1 + bl] != '.' ||
+	    strncmp(name + 2 + bl, ATOMIC_TEMP_TAG, tl) != 0 ||
+	    strlen(name + 2 + bl + tl) != 6)
 		return 0;
-	for (i = 2 + bl; name[i] != '\0'; i++)
+	for (i = 2 + bl + tl; name[i] != '\0'; i++)
 		if (!((name[i] >= 'a' && name[i] <= 'z') ||
 		    (name[i] >= 'A' && name[i] <= 'Z') ||
 		    (name[i] >= '0' && name[i] <= '9')))

@@ -337,9 +337,9 @@ refuses() {
 
 @test "an edit under the lock removes a temporary file a killed writer left" {
 	cp "$FX/tabs.json" "$F"
-	echo partial >"$D/.daemon.json.Ab12Cd"
-	echo keep >"$D/.daemon.json.not-ours"
+	echo partial >"$D/.daemon.json.hersh-tmp.Ab12Cd"
+	echo keep >"$D/.daemon.json.backup"
 	"$DJ" -q -c "$F" add runsc /usr/bin/runsc
-	assert_not_exist "$D/.daemon.json.Ab12Cd"
-	assert_file_exist "$D/.daemon.json.not-ours"
+	assert_not_exist "$D/.daemon.json.hersh-tmp.Ab12Cd"
+	assert_file_exist "$D/.daemon.json.backup"
 }
