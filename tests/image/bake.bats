@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# An image builder's install, offline: mmdebstrap bakes a bookworm image
+# that installs hersh-gvisor, runsc and docker.io in one apt run from a
+# local signed repository holding dist/hersh-gvisor_*.deb, with debconf
+# preseeded (apt-source=false, runtime-args --network=none).  No Docker
+# runs in the chroot and mmdebstrap forbids service starts (it writes its
+# own /usr/sbin/policy-rc.d exiting 101 and replaces start-stop-daemon for
+# the build, and removes both afterwards).  Then, as if the image booted, a
+# dockerd on this host started with the image's daemon.json must list runsc.
+#
+# Root; starts dockerd on the host: run under the host lock
+#   flock /run/hersh-host.lock bats tests/image/bake.bats
+
+load ../lib/common
+load ../lib/aptrepo
+load ../lib/docker
+load bake
+
+setup_file() {
+	require_root
+	require_cmd mmdebstrap chroot jq
+	hersh_deb >"$BATS_FILE_TMPDIR/deb"
+	local w=$BATS_FILE_TMPDIR url sources
+	export BAKE_CACHE=$BATS_RUN_TMPDIR/bake-archives
+	aptrepo_key_new "$w/local" >/dev/null
+	aptrepo_build "$w/local" stable main "$(cat "$w/deb")"
+	url=$(aptrepo_serve "$w/local")
+	sources=$(local_repo_sources "$w/local" "$url/repo" hersh-local)
+	cat >"$w/preseed" <<-EOF
+		hersh-gvisor hersh-gvisor/apt-source boolean false
+		hersh-gvisor hersh-gvisor/runtime-args string --network=none
+	EOF
+	if ! bake_image "$w/img" "$w/preseed" "$sources" "$w/log"; then
+		echo "mmdebstrap failed; the end of its log ($w/log):" >&2
+		tail -n 40 "$w/log" >&2
+		return 1
+	fi
+}
+
+teardown_file() {
+	dockerd_stop
+	bake_cleanup "$BATS_FILE_TMPDIR"
+}
+
+setup() {
+	IMG=$BATS_FILE_TMPDIR/img
+	LOG=$BATS_FILE_TMPDIR/log
+}
+
+@test "the image's daemon.json names runsc with the preseeded runtime args" {
+	run jq -c '.runtimes.runsc' "$IMG/etc/docker/daemon.json"
+	assert_success
+	assert_output '{"path":"/usr/bin/runsc","runtimeArgs":["--network=none"]}'
+}
+
+@test "the image's daemon.json leaves Docker's default runtime alone" {
+	run jq -e 'has("default-runtime")' "$IMG/etc/docker/daemon.json"
+	assert_output false
+}
+
+@test "the image records the runtime entry the package added under /var/lib/hersh-gvisor" {
+	assert_file_exist "$IMG/var/lib/hersh-gvisor/docker-runtime"
+	run jq -c . "$IMG/var/lib/hersh-gvisor/docker-runtime"
+	assert_output "$(jq -c '.runtimes.runsc' "$IMG/etc/docker/daemon.json")"
+}
+
+@test "the image records that the package created daemon.json" {
+	assert_file_exist "$IMG/var/lib/hersh-gvisor/docker-created"
+}
+
+@test "the image has no gVisor apt source or key when apt-source is preseeded false" {
+	run chroot "$IMG" hersh-apt-source show
+	assert_equal "$status" 3
+	assert_file_not_exist "$IMG/usr/share/keyrings/gvisor-archive-keyring.gpg"
+	run grep -r -l -i gvisor "$IMG/etc/apt/sources.list" "$IMG/etc/apt/sources.list.d"
+	assert_failure
+}
+
+@test "no service was running in the chroot once the packages were installed" {
+	assert_file_exist "$IMG.procs"
+	run cat "$IMG.procs"
+	assert_output ''
+}
+
+@test "no dockerd ever ran in the image: no pidfile, no socket" {
+	assert_file_not_exist "$IMG/run/docker.pid"
+	assert_file_not_exist "$IMG/run/docker.sock"
+	assert_file_not_exist "$IMG/var/run/docker.pid"
+}
+
+@test "the maintainer scripts said the apt source was skipped because apt-source is false" {
+	run grep '^hersh-gvisor: ' "$LOG"
+	assert_line --regexp '^hersh-gvisor: apt source: .*not added.*apt-source.*false'
+}
+
+@test "the maintainer scripts said Docker was not reloaded, and why" {
+	run grep '^hersh-gvisor: ' "$LOG"
+	assert_line --regexp '^hersh-gvisor: Docker: .*not running'
+}
+
+@test "the build log shows the maintainer scripts ran without errors" {
+	run grep -E '^(E:|dpkg: error)|hersh-gvisor.*(error|failed)' "$LOG"
+	assert_failure
+}
+
+@test "a dockerd started with the image's daemon.json lists runsc" {
+	jq --arg p "$IMG/usr/bin/runsc" '.runtimes.runsc.path = $p' \
+		"$IMG/etc/docker/daemon.json" >"$BATS_FILE_TMPDIR/daemon.json"
+	dockerd_start --config-file "$BATS_FILE_TMPDIR/daemon.json"
+	run docker info --format '{{range $name, $rt := .Runtimes}}{{$name}} {{end}}'
+	assert_success
+	assert_output --regexp '(^| )runsc( |$)'
+}
+
+@test "a container runs under the image's runsc with the preseeded args" {
+	jq --arg p "$IMG/usr/bin/runsc" '.runtimes.runsc.path = $p' \
+		"$IMG/etc/docker/daemon.json" >"$BATS_FILE_TMPDIR/daemon.json"
+	dockerd_start --config-file "$BATS_FILE_TMPDIR/daemon.json"
+	test_image_ensure
+	run docker run --rm --runtime=runsc --network none "$TEST_IMAGE" echo Hello from gVisor
+	assert_success
+	assert_output 'Hello from gVisor'
+}
