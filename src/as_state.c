@@ -1,9 +1,11 @@
 /* The state file and atomic writes of hersh-apt-source (see as_state.h). */
 
+#include <sys/file.h>
 #include <sys/stat.h>
 
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -50,6 +52,27 @@ as_write(const char *real, const void *data, size_t len)
 		return -1;
 	}
 	return 0;
+}
+
+int
+as_state_lock(const struct as_conf *c)
+{
+	char *dir = strdup(c->state_real), *p;
+	int fd;
+
+	if (dir == NULL)
+		err(1, "strdup");
+	/* Dir/var/lib/hersh-gvisor/apt-source -> Dir/var/lib */
+	for (int i = 0; i < 2 && (p = strrchr(dir, '/')) != NULL; i++)
+		*p = '\0';
+	if ((fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
+	    flock(fd, LOCK_EX) == -1) {
+		warn("%s: lock", *dir ? dir : "/");
+		free(dir);
+		return -1;
+	}
+	free(dir);
+	return 0;	/* fd stays open: the lock lasts until exit */
 }
 
 int

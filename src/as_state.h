@@ -12,6 +12,13 @@
 #include "as_conf.h"
 #include "as_text.h"
 
+/*
+ * Serialise runs that change files: an exclusive flock(2) on the directory
+ * that holds the state directory (Dir/var/lib), held until exit.  Nothing
+ * is created.  -1 after a message.
+ */
+int	 as_state_lock(const struct as_conf *c);
+
 /* Load the state (empty when absent); -1 after a message. */
 int	 as_state_load(const struct as_conf *c, struct as_state *st);
 /* Write the state atomically, or remove the file when empty. */

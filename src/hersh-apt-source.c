@@ -17,6 +17,7 @@
 #include "as_apt.h"
 #include "as_cmd.h"
 #include "as_conf.h"
+#include "as_state.h"
 #include "as_text.h"
 
 #ifndef HERSH_VERSION
@@ -138,7 +139,9 @@ main(int argc, char *argv[])
 		return 1;
 	}
 	conf.quiet = quiet;
-	if (strcmp(cmd, "show") == 0)
+	if (strcmp(cmd, "show") != 0 && as_state_lock(&conf) == -1)
+		rc = 1;
+	else if (strcmp(cmd, "show") == 0)
 		rc = as_cmd_show(&conf);
 	else if (strcmp(cmd, "add") == 0)
 		rc = as_cmd_add(&conf, suite != NULL ? suite : "release");
