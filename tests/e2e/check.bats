@@ -20,8 +20,29 @@ setup_file() {
 	test_image_ensure
 }
 
-teardown_file() {
+# Containers hersh-gvisor-check started (it labels them) must be gone
+# before dockerd stops: a runsc container torn down by a dying dockerd
+# leaves its shim and sandbox running.
+remove_check_containers() {
+	local ids _
+	docker_up || return 0
+	for _ in $(seq 1 100); do
+		ids=$(docker ps -aq --filter label=hersh-gvisor-check)
+		[ -n "$ids" ] || return 0
+		# shellcheck disable=SC2086 # one id per word
+		docker rm -f $ids >/dev/null 2>&1 || true
+		sleep 0.1
+	done
+	echo "containers labelled hersh-gvisor-check remain: $ids" >&2
+}
+
+dockerd_stop_clean() {
+	remove_check_containers
 	dockerd_stop
+}
+
+teardown_file() {
+	dockerd_stop_clean
 	restore_path "$DAEMON_JSON"
 }
 
@@ -32,16 +53,43 @@ setup() {
 
 # Put the working state back after a test broke it.
 teardown() {
+	if [ -e "$BATS_FILE_TMPDIR/package-installed" ]; then
+		hersh_purge
+		policy_rc_d_restore
+		rm -f "$BATS_FILE_TMPDIR/package-installed"
+	fi
 	if [ -e "$BATS_FILE_TMPDIR/dockerd-args" ]; then
-		dockerd_stop
+		dockerd_stop_clean
 		rm -f "$BATS_FILE_TMPDIR/dockerd-args"
 	fi
-	if ! cmp -s "$FIXTURES/check/working.json" "$DAEMON_JSON"; then
-		cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
-		dockerd_pid >/dev/null && dockerd_reload
+	remove_check_containers
+	cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
+	if ! dockerd_pid >/dev/null; then
+		dockerd_start
+	elif ! docker_has_working_runsc; then
+		dockerd_reload
 	fi
-	dockerd_pid >/dev/null || dockerd_start
-	wait_docker_runtime present runsc
+	wait_docker_working
+}
+
+# Docker's runsc is the one of working.json.
+docker_has_working_runsc() {
+	local rt
+	rt=$(docker info --format '{{json .Runtimes.runsc}}' 2>/dev/null)
+	case $rt in
+	*'"/usr/bin/runsc"'*'"--network=none"'*) return 0 ;;
+	esac
+	return 1
+}
+
+wait_docker_working() {
+	local _
+	for _ in $(seq 1 100); do
+		docker_has_working_runsc && return 0
+		sleep 0.1
+	done
+	echo "Docker's runsc runtime is not the working one: $(docker info --format '{{json .Runtimes}}' 2>&1)" >&2
+	return 1
 }
 
 docker_runtimes() {
@@ -73,7 +121,7 @@ use_config() {
 
 # Restart dockerd with extra arguments (teardown restarts it plainly).
 dockerd_restart_with() {
-	dockerd_stop
+	dockerd_stop_clean
 	: >"$BATS_FILE_TMPDIR/dockerd-args"
 	dockerd_start "$@"
 }
@@ -96,7 +144,7 @@ dockerd_restart_with() {
 
 @test "a UTF-8 terminal gets check marks" {
 	require_cmd script
-	run script -qec "env LC_ALL=C.UTF-8 PATH='$PATH' hersh-gvisor-check" /dev/null
+	run script -qec "env LC_ALL=C.UTF-8 NO_COLOR=1 PATH='$PATH' hersh-gvisor-check" /dev/null
 	assert_success
 	assert_output --partial "✓ test container under runsc: Hello from gVisor"
 	refute_output --partial "[ok]"
@@ -175,7 +223,7 @@ dockerd_restart_with() {
 }
 
 @test "Docker stopped fails with the start command" {
-	dockerd_stop
+	dockerd_stop_clean
 	run hersh-gvisor-check
 	assert_failure 1
 	assert_line '[FAIL] Docker running: dockerd is not running'
@@ -183,8 +231,17 @@ dockerd_restart_with() {
 	assert_line --regexp '^\[skip\] test container under runsc: Docker is not reachable'
 }
 
+@test "a user without access to the Docker socket gets the docker group fix" {
+	su nobody -s /bin/sh -c "test -x '$HERSH_SRC/src/hersh-gvisor-check'" 2>/dev/null ||
+		skip "user nobody cannot run $HERSH_SRC/src/hersh-gvisor-check"
+	run su nobody -s /bin/bash -c "PATH='$PATH' hersh-gvisor-check"
+	assert_failure 1
+	assert_line --regexp '^\[FAIL\] Docker reachable: nobody cannot use /var/run/docker.sock: permission denied$'
+	assert_line --regexp '^ +fix: sudo usermod -aG docker nobody, then log out and in again'
+}
+
 @test "dockerd with --add-runtime next to daemon.json runtimes is a conflict" {
-	use_config no-runtime.json
+	printf '{}\n' >"$DAEMON_JSON"
 	dockerd_restart_with --add-runtime runsc=/usr/bin/runsc
 	use_config working.json
 	run hersh-gvisor-check
@@ -213,6 +270,7 @@ dockerd_restart_with() {
 	assert_failure 1
 	assert_line --regexp '^\[FAIL\] runsc networking on this kernel: .*gVisor issue 10704'
 	assert_line --regexp '^ +or run without sandbox networking: hersh-daemon-json .* --runtime-arg --network=none'
+	assert_line --regexp '^\[skip\] test container under runsc: not run: it cannot start under this runsc'
 }
 
 @test "--json is one valid object with every check and its status" {
@@ -241,11 +299,24 @@ dockerd_restart_with() {
 	assert_line --regexp '^memory, idle sleep \(MiB\) +[0-9.]+ +[0-9.]+ +[0-9.]+x '
 }
 
-@test "the installed command passes on a working host" {
+@test "the packaged command passes on a host the package configured" {
 	local deb
+	hersh_deb >/dev/null
 	deb=$(hersh_deb)
-	[ -x /usr/sbin/hersh-gvisor-check ] || skip "hersh-gvisor is not installed"
+	dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed$' &&
+		skip "hersh-gvisor is installed already"
+	: >"$BATS_FILE_TMPDIR/package-installed"
+	printf '{}\n' >"$DAEMON_JSON"
+	dockerd_reload
+	printf '%s\n' \
+		'hersh-gvisor hersh-gvisor/apt-source boolean false' \
+		'hersh-gvisor hersh-gvisor/runtime-args string --network=none' |
+		debconf-set-selections
+	policy_rc_d_hide
+	DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"
+	wait_docker_working
 	run env PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/hersh-gvisor-check
 	assert_success
 	assert_line --regexp '^\[ok\] +test container under runsc: Hello from gVisor'
+	assert_line --regexp '^\[warn\] gVisor apt source: none \(disabled: hersh-gvisor/apt-source is false\)'
 }
