@@ -31,7 +31,10 @@ dockerd_start() {
 	fi
 	dockerd_pid >/dev/null && return 0
 	: >"$HERSH_DOCKERD_MARK"
-	setsid dockerd "$@" </dev/null >>/tmp/hersh-test-dockerd.log 2>&1 3>&- &
+	# start-stop-daemon detaches and closes every inherited descriptor, so
+	# neither dockerd nor the container shims it spawns hold bats' pipes.
+	start-stop-daemon --start --background --output /tmp/hersh-test-dockerd.log \
+		--exec /usr/sbin/dockerd -- "$@"
 	local _
 	for _ in $(seq 1 150); do
 		docker_up && return 0
@@ -47,6 +50,9 @@ dockerd_stop() {
 	local pid _
 	[ -e "$HERSH_DOCKERD_MARK" ] || return 0
 	if pid=$(dockerd_pid); then
+		# The containers the tests left running go first, as at a normal
+		# shutdown, so that no shim or sandbox outlives the daemon.
+		docker ps -q 2>/dev/null | xargs -r docker kill >/dev/null 2>&1 || true
 		kill "$pid" 2>/dev/null || true
 		for _ in $(seq 1 150); do
 			kill -0 "$pid" 2>/dev/null || break
