@@ -210,6 +210,7 @@ hg_unset_default_only() {
 
 # Take out what this package added to daemon.json.  $1: why.
 hg_docker_takeout() {
+	hg_recover
 	if [ ! -f "$HG_STATE/docker-runtime" ] && [ ! -f "$HG_STATE/docker-default" ]; then
 		hg_say "Docker: nothing to take out of daemon.json ($1)"
 		return 0
@@ -294,6 +295,7 @@ hg_docker_add() {
 
 # postinst: bring daemon.json in line with the answers.
 hg_docker_configure() {
+	hg_recover
 	if [ "$HG_CONFIGURE_DOCKER" != true ]; then
 		hg_docker_takeout "configure-docker is false"
 	elif [ ! -x "$HG_RUNSC" ]; then
@@ -392,6 +394,95 @@ hg_wait_docker() {
 	return 0
 }
 
+# Tell Docker to read daemon.json (HG_DOCKER_ACTION reload or restart).
+hg_signal() {
+	if hg_have_systemd; then
+		deb-systemd-invoke "$HG_DOCKER_ACTION" docker.service >/dev/null 2>&1 || {
+			hg_say "Docker: systemctl $HG_DOCKER_ACTION docker.service failed; see its status"
+			return 1
+		}
+	elif [ "$HG_DOCKER_ACTION" = reload ]; then
+		# Not "invoke-rc.d docker force-reload": the sysvinit script
+		# restarts, killing containers.  SIGHUP is dockerd's reload.
+		hg_pid=$(hg_dockerd_pid) || { hg_say "Docker: dockerd went away"; return 1; }
+		kill -HUP "$hg_pid"
+	else
+		invoke-rc.d docker restart >/dev/null 2>&1 || {
+			hg_say "Docker: invoke-rc.d docker restart failed"
+			return 1
+		}
+	fi
+}
+
+# dockerd's reload only replaces runtimes when daemon.json has a "runtimes"
+# key, and the default runtime when it has "default-runtime": with the
+# last runtime or our default taken out, a plain reload keeps them.  So
+# reload once from a daemon.json that says so explicitly ("runtimes": {},
+# "default-runtime": "runc"), then put the real file back, which a fresh
+# start reads to the same effect.  Sets HG_INSERT to what must be said.
+hg_unload_needed() {
+	HG_INSERT=
+	command -v docker >/dev/null 2>&1 || return 1
+	hg_expected
+	hg_rts=$(timeout 5 docker info --format '{{json .Runtimes}}' 2>/dev/null) || return 1
+	hg_def=$(timeout 5 docker info --format '{{.DefaultRuntime}}' 2>/dev/null) || return 1
+	if [ "$hg_exp_rt" = absent ] && ! grep -q '"runtimes"' "$HG_DAEMON_JSON"; then
+		case $hg_rts in
+		*"\"$HG_NAME\":"*) HG_INSERT='"runtimes": {}' ;;
+		esac
+	fi
+	if [ "$hg_def" = "$HG_NAME" ] && [ "$hg_exp_def" != "$HG_NAME" ] &&
+		! grep -q '"default-runtime"' "$HG_DAEMON_JSON"; then
+		HG_INSERT="${HG_INSERT:+$HG_INSERT, }\"default-runtime\": \"runc\""
+	fi
+	[ -n "$HG_INSERT" ]
+}
+
+# Put the real daemon.json back in place of the explicit one (unless it
+# was changed meanwhile).  $1: what to say when it was put back.
+hg_put_back() {
+	[ -f "$HG_STATE/daemon.json.real" ] || return 0
+	hg_target=$(readlink -f "$HG_DAEMON_JSON")
+	if [ -f "$HG_STATE/daemon.json.interim" ] &&
+		[ "$(sha256sum <"$hg_target")" = "$(cat "$HG_STATE/daemon.json.interim")" ]; then
+		cp -p "$HG_STATE/daemon.json.real" "$hg_target.hersh-gvisor-tmp"
+		mv -f "$hg_target.hersh-gvisor-tmp" "$hg_target"
+		[ -z "$1" ] || hg_say "$1"
+	fi
+	rm -f "$HG_STATE/daemon.json.real" "$HG_STATE/daemon.json.interim"
+}
+
+# A run that stopped while the explicit daemon.json was in place.
+hg_recover() {
+	hg_put_back "daemon.json: put back after an interrupted reload"
+}
+
+hg_reload_explicit() {
+	hg_target=$(readlink -f "$HG_DAEMON_JSON")
+	hg_tmp=$hg_target.hersh-gvisor-tmp
+	mkdir -p "$HG_STATE"
+	cp -p "$hg_target" "$HG_STATE/daemon.json.real"
+	cp -p "$hg_target" "$hg_tmp"
+	if [ -z "$(sed 's/^\xef\xbb\xbf//' "$hg_target" | tr -d ' \t\r\n' | sed 's/^{}$//')" ]; then
+		printf '{%s}\n' "$HG_INSERT" >"$hg_tmp"
+	else
+		sed "0,/{/s//{$HG_INSERT, /" "$hg_target" >"$hg_tmp"
+	fi
+	sha256sum <"$hg_tmp" >"$HG_STATE/daemon.json.interim"
+	mv -f "$hg_tmp" "$hg_target"
+	hg_rc=0
+	hg_signal || hg_rc=1
+	if [ $hg_rc = 0 ]; then
+		hg_end=$(($(date +%s) + HG_WAIT_SECONDS))
+		until hg_docker_agrees; do
+			[ "$(date +%s)" -lt "$hg_end" ] || break
+			sleep 0.5
+		done
+	fi
+	hg_put_back ""
+	return $hg_rc
+}
+
 # Apply a changed daemon.json to a running Docker.
 hg_apply() {
 	if [ -z "$HG_CHANGED" ]; then
@@ -418,21 +509,10 @@ hg_apply() {
 			;;
 		esac
 	fi
-	if hg_have_systemd; then
-		if ! deb-systemd-invoke "$HG_DOCKER_ACTION" docker.service >/dev/null 2>&1; then
-			hg_say "Docker: systemctl $HG_DOCKER_ACTION docker.service failed; see its status"
-			return 0
-		fi
-	elif [ "$HG_DOCKER_ACTION" = reload ]; then
-		# Not "invoke-rc.d docker force-reload": the sysvinit script
-		# restarts, killing containers.  SIGHUP is dockerd's reload.
-		hg_pid=$(hg_dockerd_pid) || { hg_say "Docker: dockerd went away"; return 0; }
-		kill -HUP "$hg_pid"
+	if [ "$HG_DOCKER_ACTION" = reload ] && hg_unload_needed; then
+		hg_reload_explicit || return 0
 	else
-		if ! invoke-rc.d docker restart >/dev/null 2>&1; then
-			hg_say "Docker: invoke-rc.d docker restart failed"
-			return 0
-		fi
+		hg_signal || return 0
 	fi
 	hg_say "Docker: ${HG_DOCKER_ACTION}ed"
 	hg_wait_docker

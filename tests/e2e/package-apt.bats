@@ -1,0 +1,134 @@
+#!/usr/bin/env bats
+# End to end: the package's apt source step against a local signed mirror
+# of the gVisor repository on 127.0.0.1 (throwaway key), never the network.
+# Root; run under the host lock:
+#   flock /run/hersh-host.lock bats tests/e2e/package-apt.bats
+
+load ../lib/common
+load ../lib/docker
+load ../lib/package
+load ../lib/aptrepo
+
+setup_file() {
+	require_root
+	HG_DEB=$(pkg_deb)
+	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+	hersh_purge
+	save_path "$HG_DAEMON_JSON"
+	save_path "$HG_SOURCE_FILE"
+	save_path "$HG_KEYRING"
+	[ ! -e "$HG_SOURCE_FILE" ] || skip "this host already has $HG_SOURCE_FILE"
+	MIRROR_DIR=$BATS_FILE_TMPDIR/mirror
+	MIRROR_URL=$(aptrepo_gvisor_mirror "$MIRROR_DIR" release nightly)
+	MIRROR_FPR=$(aptrepo_fpr "$MIRROR_DIR")
+	export MIRROR_DIR MIRROR_URL MIRROR_FPR
+}
+
+teardown_file() {
+	hersh_purge
+	[ -z "${MIRROR_DIR:-}" ] || aptrepo_stop "$MIRROR_DIR"
+	restore_path "$HG_DAEMON_JSON"
+	restore_path "$HG_SOURCE_FILE"
+	restore_path "$HG_KEYRING"
+}
+
+setup() {
+	require_root
+	HG_DEB=$(pkg_deb)
+	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+	hersh_purge
+	restore_path "$HG_DAEMON_JSON"
+	hersh_purge
+	pkg_forget
+	pkg_preseed apt-source=true "apt-uri=$MIRROR_URL/repo" "key-url=$MIRROR_URL/key.asc" \
+		"key-fingerprint=$MIRROR_FPR" runtime-args=--network=none
+}
+
+# apt-get/apt-cache with only the gVisor source and private lists.
+apt_gvisor() {
+	local cmd=$1
+	shift
+	mkdir -p "$BATS_TEST_TMPDIR/lists/partial"
+	"$cmd" -o Dir::Etc::SourceList="$HG_SOURCE_FILE" -o Dir::Etc::SourceParts=/nonexistent \
+		-o Dir::State::Lists="$BATS_TEST_TMPDIR/lists" "$@"
+}
+
+@test "apt-source=true installs the verified key and a source apt can use" {
+	run pkg_install
+	assert_success
+	assert_file_exists "$HG_KEYRING"
+	assert_file_exists "$HG_SOURCE_FILE"
+	run cat "$HG_SOURCE_FILE"
+	assert_output --partial "$MIRROR_URL/repo release main"
+	run apt_gvisor apt-get update
+	assert_success
+	refute_output --partial "NO_PUBKEY"
+	run apt_gvisor apt-cache policy hersh-test-dummy
+	assert_output --partial "Candidate: 1.0"
+}
+
+@test "purge removes the source, the key and the state the package created" {
+	run pkg_install
+	assert_success
+	assert_file_exists "$HG_SOURCE_FILE"
+	run pkg_purge
+	assert_success
+	assert_not_exists "$HG_SOURCE_FILE"
+	assert_not_exists "$HG_KEYRING"
+	assert_not_exists "$HG_STATE_DIR"
+}
+
+@test "an unreachable key URL adds no source and the install still succeeds" {
+	pkg_preseed key-url=http://127.0.0.1:1/key
+	run pkg_install
+	assert_success
+	assert_output --partial "hersh-gvisor: apt source: not added"
+	assert_output --partial "dpkg-reconfigure hersh-gvisor"
+	assert_not_exists "$HG_SOURCE_FILE"
+	assert_not_exists "$HG_KEYRING"
+	assert_equal "$(pkg_status hersh-gvisor)" installed
+	run "$HG_DJ_TOOL" show runsc
+	assert_success
+}
+
+@test "a key with another fingerprint adds no source" {
+	pkg_preseed key-fingerprint=0123456789ABCDEF0123456789ABCDEF01234567
+	run pkg_install
+	assert_success
+	assert_output --partial "apt source: not added"
+	assert_not_exists "$HG_SOURCE_FILE"
+	assert_not_exists "$HG_KEYRING"
+}
+
+@test "dpkg-reconfigure adds the source once the key can be obtained" {
+	pkg_preseed key-url=http://127.0.0.1:1/key
+	pkg_install
+	assert_not_exists "$HG_SOURCE_FILE"
+	pkg_preseed "key-url=$MIRROR_URL/key.asc"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_file_exists "$HG_SOURCE_FILE"
+	assert_file_exists "$HG_KEYRING"
+}
+
+@test "dpkg-reconfigure with another suite replaces the package's source" {
+	pkg_install
+	run cat "$HG_SOURCE_FILE"
+	assert_output --partial " release main"
+	pkg_preseed apt-suite=nightly
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	run cat "$HG_SOURCE_FILE"
+	assert_output --partial "$MIRROR_URL/repo nightly main"
+	run apt_gvisor apt-get update
+	assert_success
+}
+
+@test "apt-source=false set by dpkg-reconfigure takes the package's source out" {
+	pkg_install
+	assert_file_exists "$HG_SOURCE_FILE"
+	pkg_preseed apt-source=false
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_not_exists "$HG_SOURCE_FILE"
+}

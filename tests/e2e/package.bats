@@ -1,0 +1,297 @@
+#!/usr/bin/env bats
+# End to end: the built hersh-gvisor package installed, reconfigured,
+# upgraded, removed and purged on this host with a real dockerd and the
+# real runsc, as an administrator would.  Root; run under the host lock:
+#   flock /run/hersh-host.lock bats tests/e2e/package.bats
+# tests/run builds the package first (make deb).  The apt source is off
+# here (no network); tests/e2e/package-apt.bats covers it.
+
+load ../lib/common
+load ../lib/docker
+load ../lib/package
+
+setup_file() {
+	pkg_file_setup
+}
+
+teardown_file() {
+	pkg_file_teardown
+}
+
+setup() {
+	require_docker
+	HG_DEB=$(pkg_deb)
+	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+	pkg_test_setup
+	pkg_preseed apt-source=false runtime-args=--network=none
+}
+
+teardown() {
+	pkg_test_teardown
+}
+
+@test "apt-get install of the package lets docker run a container under runsc" {
+	run env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$HG_DEB"
+	assert_success
+	assert_output --partial "hersh-gvisor: Docker: lists the runsc runtime"
+	assert_output --partial "hersh-gvisor: run hersh-gvisor-check"
+	docker_lists_runsc
+	run docker run --rm --runtime=runsc --network none "$TEST_IMAGE" echo Hello from gVisor
+	assert_success
+	assert_output "Hello from gVisor"
+}
+
+@test "the runtime entry carries the preseeded runtime args" {
+	pkg_install
+	run "$HG_DJ_TOOL" show runsc
+	assert_success
+	assert_output --partial '"path": "/usr/bin/runsc"'
+	assert_output --partial '"--network=none"'
+	assert_file_exists "$HG_STATE_DIR/docker-runtime"
+}
+
+@test "a container started before the install keeps running through install and remove" {
+	local name started pid
+	name=$(container_start keep)
+	started=$(started_at "$name")
+	pid=$(docker inspect -f '{{.State.Pid}}' "$name")
+	run pkg_install
+	assert_success
+	docker_lists_runsc
+	assert_equal "$(started_at "$name")" "$started"
+	assert_equal "$(docker inspect -f '{{.State.Running}} {{.State.Pid}}' "$name")" "true $pid"
+	run pkg_remove
+	assert_success
+	refute docker_lists_runsc
+	assert_equal "$(started_at "$name")" "$started"
+	assert_equal "$(docker inspect -f '{{.State.Running}} {{.State.Pid}}' "$name")" "true $pid"
+}
+
+@test "the admin's settings and formatting survive install, remove and purge" {
+	daemon_json_use "$FIXTURES/package/daemon-admin.json"
+	run pkg_install
+	assert_success
+	docker_lists_runsc
+	# Everything but the new entry is byte-for-byte the admin's.
+	run diff "$FIXTURES/package/daemon-admin.json" "$HG_DAEMON_JSON"
+	assert_failure
+	refute_output --regexp '^< '
+	run docker info --format '{{json .Labels}}'
+	assert_output --partial '"hersh-e2e=1"'
+	assert_output --partial '"indent=tabs"'
+	run pkg_remove
+	assert_success
+	refute docker_lists_runsc
+	docker_up
+	run docker run --rm --network none "$TEST_IMAGE" echo still up
+	assert_output "still up"
+	run pkg_purge
+	assert_success
+	cmp "$FIXTURES/package/daemon-admin.json" "$HG_DAEMON_JSON"
+	assert_not_exists "$HG_STATE_DIR"
+}
+
+@test "purge removes the daemon.json the package created and leaves no state" {
+	[ ! -e "$HG_DAEMON_JSON" ] || skip "this host has its own daemon.json"
+	run pkg_install
+	assert_success
+	assert_file_exists "$HG_DAEMON_JSON"
+	run pkg_remove
+	assert_success
+	run pkg_purge
+	assert_success
+	assert_not_exists "$HG_DAEMON_JSON"
+	assert_not_exists "$HG_STATE_DIR"
+	run debconf-show hersh-gvisor
+	assert_output ""
+}
+
+@test "an admin's own runsc entry survives install and purge untouched" {
+	daemon_json_use "$FIXTURES/package/daemon-admin-runsc.json"
+	local stamp
+	stamp=$(file_stamp "$HG_DAEMON_JSON")
+	pkg_preseed default-runtime=true runtime-args=--debug
+	run pkg_install
+	assert_success
+	assert_output --partial "not added by this package"
+	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
+	run pkg_remove
+	assert_success
+	run pkg_purge
+	assert_success
+	cmp "$FIXTURES/package/daemon-admin-runsc.json" "$HG_DAEMON_JSON"
+	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
+	assert_not_exists "$HG_STATE_DIR"
+}
+
+@test "default-runtime=true makes runsc Docker's default and remove resets it" {
+	pkg_preseed default-runtime=true
+	run pkg_install
+	assert_success
+	assert_equal "$(docker_default_runtime)" runsc
+	docker create --name "${HG_CONTAINER_PREFIX}default" --network none "$TEST_IMAGE" true >/dev/null
+	run docker inspect -f '{{.HostConfig.Runtime}}' "${HG_CONTAINER_PREFIX}default"
+	assert_output runsc
+	run pkg_remove
+	assert_success
+	assert_equal "$(docker_default_runtime)" runc
+	run grep -c '"default-runtime"' "$HG_DAEMON_JSON"
+	assert_output 0
+	run docker run --rm --network none "$TEST_IMAGE" echo default runtime works
+	assert_success
+	assert_output "default runtime works"
+}
+
+@test "removing runsc takes the runtime out and reinstalling it puts it back" {
+	[ -n "$RUNSC_DEB" ] || skip "no runsc package file to reinstall from"
+	pkg_preseed default-runtime=true
+	pkg_install
+	assert_equal "$(docker_default_runtime)" runsc
+	run env DEBIAN_FRONTEND=noninteractive dpkg -r runsc
+	assert_success
+	assert_output --partial "taking the runsc runtime out"
+	run "$HG_DJ_TOOL" show runsc
+	assert_failure 3
+	refute docker_lists_runsc
+	assert_equal "$(docker_default_runtime)" runc
+	run env DEBIAN_FRONTEND=noninteractive dpkg -i "$RUNSC_DEB"
+	assert_success
+	docker_lists_runsc
+	assert_equal "$(docker_default_runtime)" runsc
+	run docker run --rm --runtime=runsc --network none "$TEST_IMAGE" echo Hello from gVisor
+	assert_output "Hello from gVisor"
+}
+
+@test "installed while runsc is absent, the package adds the runtime when runsc arrives" {
+	[ -n "$RUNSC_DEB" ] || skip "no runsc package file to reinstall from"
+	DEBIAN_FRONTEND=noninteractive dpkg -r runsc >/dev/null
+	run pkg_install
+	assert_success
+	assert_output --partial "/usr/bin/runsc is not installed"
+	run "$HG_DJ_TOOL" show runsc
+	assert_failure 3
+	run env DEBIAN_FRONTEND=noninteractive dpkg -i "$RUNSC_DEB"
+	assert_success
+	docker_lists_runsc
+}
+
+@test "with policy-rc.d forbidding service actions daemon.json is configured but Docker is not signalled" {
+	local pid reloads
+	policy_rc_d_restore
+	pid=$(dockerd_pid)
+	reloads=$(dockerd_reloads)
+	run pkg_install
+	assert_success
+	assert_output --partial "policy-rc.d forbids service actions"
+	run "$HG_DJ_TOOL" show runsc
+	assert_success
+	assert_equal "$(dockerd_pid)" "$pid"
+	assert_equal "$(dockerd_reloads)" "$reloads"
+	refute docker_lists_runsc
+}
+
+@test "docker-action=none configures daemon.json and leaves Docker alone" {
+	local reloads
+	pkg_preseed docker-action=none
+	reloads=$(dockerd_reloads)
+	run pkg_install
+	assert_success
+	assert_output --partial "docker-action is none"
+	assert_equal "$(dockerd_reloads)" "$reloads"
+	refute docker_lists_runsc
+}
+
+@test "installing the same package again changes nothing and restarts nothing" {
+	local name started stamp pid reloads
+	pkg_install
+	name=$(container_start upgrade)
+	started=$(started_at "$name")
+	stamp=$(file_stamp "$HG_DAEMON_JSON")
+	pid=$(dockerd_pid)
+	reloads=$(dockerd_reloads)
+	run pkg_install
+	assert_success
+	assert_output --partial "nothing to apply"
+	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
+	assert_equal "$(dockerd_pid)" "$pid"
+	assert_equal "$(dockerd_reloads)" "$reloads"
+	assert_equal "$(started_at "$name")" "$started"
+}
+
+@test "upgrading to a newer version changes nothing and restarts nothing" {
+	local name started stamp pid reloads newer
+	pkg_install
+	newer=$(pkg_bumped_deb "$BATS_TEST_TMPDIR" 99.0.0)
+	name=$(container_start upgrade)
+	started=$(started_at "$name")
+	stamp=$(file_stamp "$HG_DAEMON_JSON")
+	pid=$(dockerd_pid)
+	reloads=$(dockerd_reloads)
+	run pkg_install "$newer"
+	assert_success
+	assert_output --partial "nothing to apply"
+	assert_equal "$(dpkg-query -W -f '${Version}' hersh-gvisor)" 99.0.0
+	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
+	assert_equal "$(dockerd_pid)" "$pid"
+	assert_equal "$(dockerd_reloads)" "$reloads"
+	assert_equal "$(started_at "$name")" "$started"
+	docker_lists_runsc
+}
+
+@test "a broken daemon.json fails configure untouched and dpkg --configure -a completes once fixed" {
+	mkdir -p "${HG_DAEMON_JSON%/*}"
+	cp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	local stamp
+	stamp=$(file_stamp "$HG_DAEMON_JSON")
+	run pkg_install
+	assert_failure
+	assert_output --partial "hersh-daemon-json: $HG_DAEMON_JSON"
+	assert_output --partial "dpkg --configure -a"
+	cmp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
+	refute [ "$(pkg_status hersh-gvisor)" = installed ]
+	cp "$FIXTURES/package/daemon-admin.json" "$HG_DAEMON_JSON"
+	run env DEBIAN_FRONTEND=noninteractive dpkg --configure -a
+	assert_success
+	assert_equal "$(pkg_status hersh-gvisor)" installed
+	docker_lists_runsc
+}
+
+@test "dpkg-reconfigure with changed answers applies them" {
+	pkg_install
+	assert_equal "$(docker_default_runtime)" runc
+	pkg_preseed default-runtime=true "runtime-args=--network=none --debug"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_equal "$(docker_default_runtime)" runsc
+	run "$HG_DJ_TOOL" show runsc
+	assert_output --partial '"--debug"'
+	run docker run --rm --network none "$TEST_IMAGE" echo Hello from gVisor
+	assert_output "Hello from gVisor"
+
+	pkg_preseed default-runtime=false runtime-args=
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_equal "$(docker_default_runtime)" runc
+	run "$HG_DJ_TOOL" show runsc
+	assert_success
+	refute_output --partial runtimeArgs
+
+	pkg_preseed configure-docker=false
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	refute docker_lists_runsc
+	run "$HG_DJ_TOOL" show runsc
+	assert_failure 3
+}
+
+@test "runtime args are split at blanks without shell evaluation" {
+	# shellcheck disable=SC2016 # literal on purpose
+	pkg_preseed 'runtime-args=--network=none  --debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*'
+	run pkg_install
+	assert_success
+	assert_not_exists /tmp/hersh-e2e-pwned
+	run "$HG_DJ_TOOL" show runsc
+	assert_output --partial '"--network=none"'
+	assert_output --partial '"--debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*"'
+}

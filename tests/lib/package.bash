@@ -1,0 +1,196 @@
+# Helpers for the end-to-end tests of the hersh-gvisor package.
+# Load after common and docker:  load ../lib/package
+
+HG_DAEMON_JSON=/etc/docker/daemon.json
+HG_STATE_DIR=/var/lib/hersh-gvisor
+HG_SOURCE_FILE=/etc/apt/sources.list.d/gvisor.list
+HG_KEYRING=/usr/share/keyrings/gvisor-archive-keyring.gpg
+HG_CONTAINER_PREFIX=hersh-e2e-
+HG_DJ_TOOL=/usr/sbin/hersh-daemon-json
+
+# The package under test: $HERSH_DEB when set, else the newest dist/ build.
+pkg_deb() {
+	if [ -n "${HERSH_DEB:-}" ]; then
+		[ -f "$HERSH_DEB" ] || return 1
+		printf '%s\n' "$HERSH_DEB"
+	else
+		hersh_deb
+	fi
+}
+
+# pkg_preseed QUESTION=VALUE...: debconf-set-selections for hersh-gvisor.
+pkg_preseed() {
+	local kv q v type
+	for kv in "$@"; do
+		q=${kv%%=*}
+		v=${kv#*=}
+		case $q in
+		configure-docker|default-runtime|apt-source) type=boolean ;;
+		docker-action) type=select ;;
+		*) type=string ;;
+		esac
+		printf 'hersh-gvisor hersh-gvisor/%s %s %s\n' "$q" "$type" "$v" | debconf-set-selections
+	done
+}
+
+# Reset every answer to its default (the package must not be installed).
+pkg_forget() {
+	echo PURGE | debconf-communicate hersh-gvisor >/dev/null 2>&1 || true
+}
+
+# pkg_install [DEB]: install the built package (or DEB) with dpkg.
+pkg_install() {
+	local deb=${1:-$HG_DEB}
+	DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" 2>&1
+}
+
+pkg_remove() {
+	DEBIAN_FRONTEND=noninteractive dpkg -r hersh-gvisor 2>&1
+}
+
+pkg_purge() {
+	DEBIAN_FRONTEND=noninteractive dpkg -P hersh-gvisor 2>&1
+}
+
+# dpkg's status word for a package (installed, config-files, half-configured...).
+pkg_status() {
+	dpkg-query -W -f '${db:Status-Status}' "$1" 2>/dev/null || echo not-installed
+}
+
+# pkg_bumped_deb DIR VERSION: the built package repacked as VERSION (a
+# newer version with the same contents), printed as a path.
+pkg_bumped_deb() {
+	local dir=$1 version=$2 root
+	root=$dir/bump-root
+	rm -rf "$root"
+	dpkg-deb -R "$HG_DEB" "$root"
+	sed -i "s/^Version: .*/Version: $version/" "$root/DEBIAN/control"
+	dpkg-deb --root-owner-group -b "$root" "$dir/hersh-gvisor_${version}.deb" >/dev/null
+	rm -rf "$root"
+	printf '%s\n' "$dir/hersh-gvisor_${version}.deb"
+}
+
+# The runsc package file, for putting runsc back after a test removed it:
+# apt's cache, or downloaded from the configured Debian mirror.
+runsc_deb_find() {
+	local deb version
+	version=$(dpkg-query -W -f '${Version}' runsc 2>/dev/null) || return 1
+	version=${version//:/%3a}
+	for deb in /var/cache/apt/archives/runsc_"${version}"_*.deb "$BATS_FILE_TMPDIR"/runsc_"${version}"_*.deb; do
+		[ -f "$deb" ] && { printf '%s\n' "$deb"; return 0; }
+	done
+	(cd "$BATS_FILE_TMPDIR" && apt-get download -q "runsc=$(dpkg-query -W -f '${Version}' runsc)" >/dev/null 2>&1) || return 1
+	for deb in "$BATS_FILE_TMPDIR"/runsc_*.deb; do
+		[ -f "$deb" ] && { printf '%s\n' "$deb"; return 0; }
+	done
+	return 1
+}
+
+runsc_ensure_installed() {
+	[ "$(pkg_status runsc)" = installed ] && return 0
+	[ -n "${RUNSC_DEB:-}" ] || return 1
+	DEBIAN_FRONTEND=noninteractive dpkg -i "$RUNSC_DEB" >/dev/null 2>&1
+}
+
+# What the running Docker reports.
+docker_runtimes() {
+	docker info --format '{{json .Runtimes}}'
+}
+docker_default_runtime() {
+	docker info --format '{{.DefaultRuntime}}'
+}
+docker_lists_runsc() {
+	docker_runtimes | grep -q '"runsc":'
+}
+started_at() {
+	docker inspect -f '{{.State.StartedAt}}' "$1"
+}
+# How many times dockerd has reloaded its configuration (its log).
+dockerd_reloads() {
+	grep -c 'Got signal to reload configuration' /tmp/hersh-test-dockerd.log || true
+}
+
+# Stop and start the dockerd the tests run, so it reads daemon.json afresh.
+dockerd_restart() {
+	dockerd_stop
+	dockerd_start
+}
+
+containers_cleanup() {
+	local ids
+	ids=$(docker ps -aq --filter "name=$HG_CONTAINER_PREFIX" 2>/dev/null) || return 0
+	[ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+}
+
+# Start a long-running container under the default runtime; prints its name.
+container_start() {
+	local name=$HG_CONTAINER_PREFIX$1
+	docker run -d --name "$name" --network none "$TEST_IMAGE" sleep 100000 >/dev/null
+	printf '%s\n' "$name"
+}
+
+# The file identity that changes on any write: inode, size, mtime.
+file_stamp() {
+	stat -c '%i %s %Y.%y' "$1"
+}
+
+# pkg_file_setup: once per file: the package, dockerd, the image, a saved
+# machine state.
+pkg_file_setup() {
+	require_docker
+	HG_DEB=$(pkg_deb)
+	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+	export HG_DEB
+	hersh_purge
+	save_path "$HG_DAEMON_JSON"
+	save_path "$HG_SOURCE_FILE"
+	save_path "$HG_KEYRING"
+	policy_rc_d_hide
+	dockerd_start
+	test_image_ensure
+	RUNSC_DEB=$(runsc_deb_find) || RUNSC_DEB=
+	export RUNSC_DEB
+}
+
+pkg_file_teardown() {
+	containers_cleanup
+	hersh_purge
+	runsc_ensure_installed || true
+	restore_path "$HG_DAEMON_JSON"
+	restore_path "$HG_SOURCE_FILE"
+	restore_path "$HG_KEYRING"
+	rm -f /var/lib/apt/lists/127.0.0.1_*
+	policy_rc_d_restore
+	dockerd_stop
+}
+
+# Per test: no package, default answers, the saved daemon.json, runsc
+# installed, policy-rc.d hidden, and a dockerd that read that daemon.json.
+pkg_test_setup() {
+	containers_cleanup
+	hersh_purge
+	pkg_forget
+	runsc_ensure_installed || true
+	policy_rc_d_hide
+	local before after
+	before=$(cat "$HG_DAEMON_JSON" 2>/dev/null | sha256sum)
+	restore_path "$HG_DAEMON_JSON"
+	after=$(cat "$HG_DAEMON_JSON" 2>/dev/null | sha256sum)
+	if [ "$before" != "$after" ] || docker_lists_runsc || [ "$(docker_default_runtime)" != runc ]; then
+		dockerd_restart
+	fi
+}
+
+pkg_test_teardown() {
+	containers_cleanup
+	policy_rc_d_hide
+}
+
+# install_with_config FIXTURE: put FIXTURE in place as daemon.json and make
+# dockerd read it.
+daemon_json_use() {
+	mkdir -p "${HG_DAEMON_JSON%/*}"
+	cp "$1" "$HG_DAEMON_JSON"
+	chmod 0644 "$HG_DAEMON_JSON"
+	dockerd_restart
+}
