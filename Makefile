@@ -95,7 +95,7 @@ fuzz: $(BUILDDIR)/fuzz-dj-edit
 deb:
 	BUILDDIR=debian/build dpkg-buildpackage -us -uc -b
 	mkdir -p dist
-	mv ../hersh-gvisor_*.deb ../hersh-gvisor_*.buildinfo ../hersh-gvisor_*.changes dist/ 2>/dev/null || true
+	mv ../hersh-gvisor_*.deb ../hersh-gvisor-dbgsym_*.deb ../hersh-gvisor_*.buildinfo ../hersh-gvisor_*.changes dist/ 2>/dev/null || true
 	@ls dist/*.deb
 
 deb-install:
