@@ -1,11 +1,14 @@
 # Helpers for the end-to-end tests of the hersh-gvisor package.
 # Load after common and docker:  load ../lib/package
 
+# shellcheck disable=SC2034 # used by the suites that load this file
 HG_DAEMON_JSON=/etc/docker/daemon.json
+# shellcheck disable=SC2034
 HG_STATE_DIR=/var/lib/hersh-gvisor
 HG_SOURCE_FILE=/etc/apt/sources.list.d/gvisor.list
 HG_KEYRING=/usr/share/keyrings/gvisor-archive-keyring.gpg
 HG_CONTAINER_PREFIX=hersh-e2e-
+# shellcheck disable=SC2034
 HG_DJ_TOOL=/usr/sbin/hersh-daemon-json
 
 # The package under test: $HERSH_DEB when set, else the newest dist/ build.
@@ -117,9 +120,8 @@ dockerd_restart() {
 }
 
 containers_cleanup() {
-	local ids
-	ids=$(docker ps -aq --filter "name=$HG_CONTAINER_PREFIX" 2>/dev/null) || return 0
-	[ -z "$ids" ] || docker rm -f $ids >/dev/null 2>&1 || true
+	docker ps -aq --filter "name=$HG_CONTAINER_PREFIX" 2>/dev/null |
+		xargs -r docker rm -f >/dev/null 2>&1 || true
 }
 
 # Start a long-running container under the default runtime; prints its name.
@@ -173,9 +175,9 @@ pkg_test_setup() {
 	runsc_ensure_installed || true
 	policy_rc_d_hide
 	local before after
-	before=$(cat "$HG_DAEMON_JSON" 2>/dev/null | sha256sum)
+	before=$(sha256sum 2>/dev/null <"$HG_DAEMON_JSON")
 	restore_path "$HG_DAEMON_JSON"
-	after=$(cat "$HG_DAEMON_JSON" 2>/dev/null | sha256sum)
+	after=$(sha256sum 2>/dev/null <"$HG_DAEMON_JSON")
 	if [ "$before" != "$after" ] || docker_lists_runsc || [ "$(docker_default_runtime)" != runc ]; then
 		dockerd_restart
 	fi
