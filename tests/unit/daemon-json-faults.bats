@@ -3,7 +3,9 @@
 # a read-only filesystem, a directory the user cannot write, I/O errors
 # injected with strace, and SIGKILL at every system call and at random
 # moments.  After each, daemon.json is byte for byte either the original or
-# the complete new file, and no temporary file is left behind.
+# the complete new file, and no temporary file is left behind: a failing run
+# removes its own, and one a SIGKILL'd run left (.daemon.json.hersh-tmp.*)
+# is removed by the next run under the lock.
 #
 # Root-only tests (tmpfs mounts, setpriv) skip as any other user; strace tests
 # skip without strace.  Nothing here touches a host path: every file and
@@ -143,9 +145,18 @@ state() {
 	fi
 }
 
-# litter: what D holds besides daemon.json, one name a line.
+# litter: what D (or LITTER_DIR) holds besides daemon.json, one name a line.
 litter() {
-	ls -A "$D" | grep -vx 'daemon.json' || true
+	ls -A "${LITTER_DIR:-$D}" | grep -vx 'daemon.json' || true
+}
+
+# reset_link SRC: F is a symlink to ../real/daemon.json, a copy of SRC.
+reset_link() {
+	reset ""
+	rm -rf "$BATS_TEST_TMPDIR/real"
+	mkdir "$BATS_TEST_TMPDIR/real"
+	cp "$1" "$BATS_TEST_TMPDIR/real/daemon.json"
+	ln -s ../real/daemon.json "$F"
 }
 
 # kill_sweep OLD NEW ARGS...: trace one run of ARGS from OLD to find its
@@ -154,12 +165,13 @@ litter() {
 # it enters that call.  Each time F must be OLD or NEW, byte for byte.  Files
 # a killed run leaves beside F (a temporary file, a lock file) are listed;
 # the tests after the sweeps check that the next run does not keep them.
+# With RESET=reset_link, F is a symlink that must stay one.
 kill_sweep() {
 	local old=$1 new=$2 trace=$BATS_TEST_TMPDIR/trace i k s st rc first
 	local n_kill=0 n_old=0 n_new=0 n_litter=0 names='' calls=()
 	local -A seen=()
 	shift 2
-	reset "$old"
+	${RESET:-reset} "$old"
 	xstrace -f -y -qq -o "$trace" "$DJ" -q -c "$F" "$@" || fail "traced run of '$*' failed"
 	[ "$(state "$old" "$new")" = new ] || fail "traced run of '$*' gave another result"
 	mapfile -t calls < <(sed -nE 's/^[0-9]+ +([a-z_0-9]+)\(.*/\1/p' "$trace")
@@ -181,10 +193,12 @@ kill_sweep() {
 			continue
 		fi
 		n_kill=$((n_kill + 1))
-		reset "$old"
+		${RESET:-reset} "$old"
 		rc=0
 		traced "$s:signal=KILL:when=$k" -q -c "$F" "$@" 2>/dev/null || rc=$?
 		[ "$rc" -eq 137 ] || fail "call $i ($s #$k): expected SIGKILL, exit $rc (system calls differ between runs?)"
+		[ -z "${RESET:-}" ] || [ -L "$F" ] ||
+			fail "killed entering call $i ($s #$k): $F is no longer a symlink"
 		st=$(state "$old" "$new")
 		case $st in
 		old) n_old=$((n_old + 1)) ;;
@@ -439,6 +453,18 @@ kill_sweep() {
 	F=$D/docker/daemon.json
 	kill_sweep "" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
 	[ "$(stat -c %a "$D/docker")" = 755 ] || fail "$D/docker has mode $(stat -c %a "$D/docker")"
+}
+
+@test "add through a symlink killed entering any system call keeps the link and leaves the old or the complete new file" {
+	require_cmd strace
+	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	RESET=reset_link LITTER_DIR=$BATS_TEST_TMPDIR/real
+	kill_sweep "$ORIG" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
+	reset_link "$ORIG"
+	"$DJ" -q -c "$F" add runsc /usr/bin/runsc
+	[ -L "$F" ] || fail "$F is no longer a symlink"
+	cmp "$BATS_TEST_TMPDIR/real/daemon.json" "$BATS_TEST_TMPDIR/new.json"
+	assert_equal "$(ls -A "$BATS_TEST_TMPDIR/real")" daemon.json
 }
 
 @test "a temporary file left by a killed writer is gone after the next successful edit" {
