@@ -99,6 +99,7 @@ assert_only() {
 }
 
 # assert_error TEXT: one line on stderr naming F and saying TEXT.
+# shellcheck disable=SC2154 # run --separate-stderr sets stderr, stderr_lines
 assert_error() {
 	[ "${#stderr_lines[@]}" -eq 1 ] ||
 		fail "expected one line on stderr, got: $stderr"
@@ -147,7 +148,7 @@ state() {
 
 # litter: what D (or LITTER_DIR) holds besides daemon.json, one name a line.
 litter() {
-	ls -A "${LITTER_DIR:-$D}" | grep -vx 'daemon.json' || true
+	find "${LITTER_DIR:-$D}" -mindepth 1 -maxdepth 1 ! -name daemon.json -printf '%f\n' | sort
 }
 
 # reset_link SRC: F is a symlink to ../real/daemon.json, a copy of SRC.
@@ -205,7 +206,7 @@ kill_sweep() {
 		new) n_new=$((n_new + 1)) ;;
 		*) fail "killed entering call $i ($s #$k): $F is neither the old nor the new file: $(cat "$F")" ;;
 		esac
-		jq empty "$F" 2>/dev/null || [ -z "$old" -a "$st" = old ] ||
+		jq empty "$F" 2>/dev/null || { [ -z "$old" ] && [ "$st" = old ]; } ||
 			fail "killed entering call $i ($s #$k): $F does not parse"
 		if [ -n "$(litter)" ]; then
 			n_litter=$((n_litter + 1))
