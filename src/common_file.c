@@ -181,7 +181,8 @@ atomic_replace(const char *path, const void *data, size_t len, mode_t newmode,
 		goto fail;
 	free(tmp);
 	tmp = NULL;
-	what = "fsync directory";
+	/* The new file is in place; only its durability is in doubt. */
+	what = "fsync the directory (the new file is in place but may not survive a crash)";
 	if (fsync_dir(dir) == -1)
 		goto fail;
 	free(dcopy);
