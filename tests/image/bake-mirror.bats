@@ -113,3 +113,11 @@ show_in_image() {
 	assert_line --regexp "^hersh-gvisor: apt source: .*installed .*$FPR"
 	assert_line --regexp '^hersh-gvisor: apt source: .*added the gVisor source'
 }
+
+@test "hersh-gvisor-check in the image accepts the preseeded mirror's source and key" {
+	run in_image "$IMG" hersh-gvisor-check --json
+	# Docker does not run in the chroot: only the apt checks count here.
+	run jq -r '.checks[] | select(.id | startswith("apt.")) | "\(.id) \(.status): \(.detail)"' <<<"$output"
+	assert_line --regexp '^apt\.source ok: '
+	assert_line --regexp '^apt\.keyring ok: '
+}
