@@ -119,5 +119,6 @@ REPO_DIR ?= dist/repo
 SUITE    ?= stable
 repo:
 	@[ -n "$(KEY)" ] || { echo "make repo: name the signing key: make repo KEY=<gpg key id>" >&2; exit 2; }
+	@ls dist/*.deb >/dev/null 2>&1 || { echo "make repo: no dist/*.deb: run make deb first" >&2; exit 1; }
 	src/mkrepo.sh --key "$(KEY)" --suite "$(SUITE)" "$(REPO_DIR)" dist/*.deb
 .PHONY: repo
