@@ -175,9 +175,9 @@ pkg_test_setup() {
 	runsc_ensure_installed || true
 	policy_rc_d_hide
 	local before after
-	before=$(sha256sum 2>/dev/null <"$HG_DAEMON_JSON")
+	before=$(sha256sum 2>/dev/null <"$HG_DAEMON_JSON") || before=absent
 	restore_path "$HG_DAEMON_JSON"
-	after=$(sha256sum 2>/dev/null <"$HG_DAEMON_JSON")
+	after=$(sha256sum 2>/dev/null <"$HG_DAEMON_JSON") || after=absent
 	if [ "$before" != "$after" ] || docker_lists_runsc || [ "$(docker_default_runtime)" != runc ]; then
 		dockerd_restart
 	fi
