@@ -31,10 +31,10 @@ hg_say() {
 	printf 'hersh-gvisor: %s\n' "$*" >&2
 }
 
-# Print every line of $1 with our prefix.
+# hg_say_lines TOPIC TEXT: every line of TEXT, as "TOPIC: line".
 hg_say_lines() {
-	printf '%s\n' "$1" | while IFS= read -r hg_l; do
-		[ -z "$hg_l" ] || hg_say "$hg_l"
+	printf '%s\n' "$2" | while IFS= read -r hg_l; do
+		[ -z "$hg_l" ] || hg_say "$1: $hg_l"
 	done
 }
 
@@ -90,7 +90,7 @@ hg_our_source() {
 hg_apt_remove() {
 	if [ -s "$HG_STATE/apt-source" ]; then
 		hg_out=$("$HG_AS" remove 2>&1) || true
-		hg_say_lines "apt source: $hg_out"
+		hg_say_lines "apt source" "$hg_out"
 	fi
 }
 
@@ -117,17 +117,17 @@ hg_apt_source() {
 	if [ "$(hg_key_status)" = ok ]; then
 		hg_say "apt source: signing key $HG_KEY_FPR already installed"
 	elif hg_out=$("$HG_AS" "$@" install-key 2>&1); then
-		hg_say_lines "apt source: $hg_out"
+		hg_say_lines "apt source" "$hg_out"
 	else
-		hg_say_lines "apt source: $hg_out"
+		hg_say_lines "apt source" "$hg_out"
 		hg_say "apt source: not added: the signing key could not be installed from $HG_KEY_URL;" \
 			"run dpkg-reconfigure hersh-gvisor to retry"
 		return 0
 	fi
 	if hg_out=$("$HG_AS" "$@" add --suite "$HG_APT_SUITE" 2>&1); then
-		hg_say_lines "apt source: $hg_out"
+		hg_say_lines "apt source" "$hg_out"
 	else
-		hg_say_lines "apt source: $hg_out"
+		hg_say_lines "apt source" "$hg_out"
 		hg_say "apt source: not added"
 	fi
 	return 0
@@ -146,7 +146,7 @@ hg_dj() {
 	4) HG_CHANGED=1 ;;
 	*) return 1 ;;
 	esac
-	hg_say_lines "daemon.json: $hg_out"
+	hg_say_lines daemon.json "$hg_out"
 }
 
 # Set HG_CUR to `show runsc` (empty when absent).  Fails, with the helper's
@@ -297,7 +297,11 @@ hg_docker_add() {
 hg_docker_configure() {
 	hg_recover
 	if [ "$HG_CONFIGURE_DOCKER" != true ]; then
-		hg_docker_takeout "configure-docker is false"
+		if [ -f "$HG_STATE/docker-runtime" ] || [ -f "$HG_STATE/docker-default" ]; then
+			hg_docker_takeout "configure-docker is false"
+		else
+			hg_say "Docker: not configured (configure-docker is false)"
+		fi
 	elif [ ! -x "$HG_RUNSC" ]; then
 		if [ -f "$HG_STATE/docker-runtime" ] || [ -f "$HG_STATE/docker-default" ]; then
 			hg_docker_takeout "$HG_RUNSC is gone"
@@ -494,7 +498,7 @@ hg_apply() {
 		return 0
 	fi
 	if ! hg_docker_running; then
-		hg_say "Docker: not running; it reads the new daemon.json when it starts"
+		hg_say "Docker: not running; the change takes effect when it starts"
 		return 0
 	fi
 	if [ -x "$HG_POLICY_RC_D" ]; then

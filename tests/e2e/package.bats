@@ -287,11 +287,12 @@ teardown() {
 
 @test "runtime args are split at blanks without shell evaluation" {
 	# shellcheck disable=SC2016 # literal on purpose
-	pkg_preseed 'runtime-args=--network=none  --debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*'
+	local evil='--debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*'
+	pkg_preseed "runtime-args=--network=none  $evil"
 	run pkg_install
 	assert_success
 	assert_not_exists /tmp/hersh-e2e-pwned
 	run "$HG_DJ_TOOL" show runsc
 	assert_output --partial '"--network=none"'
-	assert_output --partial '"--debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*"'
+	assert_output --partial "\"$evil\""
 }
