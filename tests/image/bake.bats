@@ -76,6 +76,12 @@ setup() {
 	assert_failure
 }
 
+@test "mmdebstrap's policy-rc.d refused the service starts during the build" {
+	run grep -F 'policy-rc.d denied execution of start' "$LOG"
+	assert_success
+	assert_file_not_exist "$IMG/usr/sbin/policy-rc.d"
+}
+
 @test "no service was running in the chroot once the packages were installed" {
 	assert_file_exist "$IMG.procs"
 	run cat "$IMG.procs"
