@@ -296,3 +296,14 @@ teardown() {
 	assert_output --partial '"--network=none"'
 	assert_output --partial "\"$evil\""
 }
+
+@test "an install at debconf's default priority asks no question" {
+	pkg_forget
+	# Unseen, so that it would be asked at a priority that allows it.
+	echo "hersh-gvisor hersh-gvisor/apt-source boolean false" | debconf-set-selections -u
+	run env DEBIAN_FRONTEND=teletype DEBIAN_PRIORITY=high dpkg -i "$HG_DEB" </dev/null
+	assert_success
+	refute_output --partial "Configure Docker to offer"
+	refute_output --partial "Add the gVisor apt repository"
+	docker_lists_runsc
+}
