@@ -385,7 +385,8 @@ step_args(struct ed *e, const struct dj_add_req *rq)
 }
 
 static int
-step_default(struct ed *e, const char *name, enum dj_default_mode mode)
+step_default(struct ed *e, const char *name, enum dj_default_mode mode,
+    unsigned flags)
 {
 	struct loc l;
 	int r = 0;
@@ -407,7 +408,11 @@ step_default(struct ed *e, const char *name, enum dj_default_mode mode)
 			e->res->changes |= DJ_CH_DEFAULT_SET;
 	} else if (mode == DJ_DEFAULT_UNSET && l.di != DJ_NONE &&
 	    is_string(e, &l.root.m[l.di], name)) {
-		if ((r = del_member(e, &l.root, l.di)) == 0)
+		if (flags & DJ_RELOAD_SAFE) {
+			if (strcmp(name, "runc") != 0 && (r = set_value(e,
+			    &l.root.m[l.di], 0, dj_gen_string, "runc")) == 0)
+				e->res->changes |= DJ_CH_DEFAULT_RUNC;
+		} else if ((r = del_member(e, &l.root, l.di)) == 0)
 			e->res->changes |= DJ_CH_DEFAULT_UNSET;
 	}
 	loc_free(&l);
@@ -415,7 +420,7 @@ step_default(struct ed *e, const char *name, enum dj_default_mode mode)
 }
 
 static int
-step_remove(struct ed *e, const char *name)
+step_remove(struct ed *e, const char *name, unsigned flags)
 {
 	struct loc l;
 	int r = 0;
@@ -424,13 +429,31 @@ step_remove(struct ed *e, const char *name)
 		loc_free(&l);
 		return -1;
 	}
-	if (l.ni != DJ_NONE && l.rt.n == 1) {
+	if (l.ni != DJ_NONE && l.rt.n == 1 && !(flags & DJ_RELOAD_SAFE)) {
 		if ((r = del_member(e, &l.root, l.ri)) == 0)
 			e->res->changes |= DJ_CH_REMOVED | DJ_CH_RUNTIMES_REMOVED;
 	} else if (l.ni != DJ_NONE) {
 		if ((r = del_member(e, &l.rt, l.ni)) == 0)
 			e->res->changes |= DJ_CH_REMOVED;
 	}
+	loc_free(&l);
+	return r;
+}
+
+/* Delete "runtimes" when it is an empty object. */
+static int
+step_tidy(struct ed *e)
+{
+	struct loc l;
+	int r = 0;
+
+	if (locate(e, "", 0, 0, &l) == -1) {
+		loc_free(&l);
+		return -1;
+	}
+	if (l.ri != DJ_NONE && l.rt.n == 0 &&
+	    (r = del_member(e, &l.root, l.ri)) == 0)
+		e->res->changes |= DJ_CH_RUNTIMES_REMOVED;
 	loc_free(&l);
 	return r;
 }
@@ -521,12 +544,26 @@ dj_edit_add(const char *in, size_t len, const struct dj_add_req *rq,
 	    (r = step_entry(&e, rq)) == 0 &&
 	    (r = step_path(&e, rq)) == 0 &&
 	    (r = step_args(&e, rq)) == 0)
-		r = step_default(&e, rq->name, rq->default_mode);
+		r = step_default(&e, rq->name, rq->default_mode, rq->flags);
 	return ed_finish(&e, r, in, len, bom, out, outlen);
 }
 
 int
-dj_edit_remove(const char *in, size_t len, const char *name, char **out,
+dj_edit_remove(const char *in, size_t len, const char *name, unsigned flags,
+    char **out, size_t *outlen, struct dj_result *res)
+{
+	struct ed e;
+	size_t bom;
+	int r;
+
+	if ((r = ed_init(&e, in, len, 0, &bom, res)) == 0 && e.s != NULL &&
+	    (r = step_remove(&e, name, flags)) == 0)
+		r = step_default(&e, name, DJ_DEFAULT_UNSET, flags);
+	return ed_finish(&e, r, in, len, bom, out, outlen);
+}
+
+int
+dj_edit_tidy(const char *in, size_t len, const char *dflt, char **out,
     size_t *outlen, struct dj_result *res)
 {
 	struct ed e;
@@ -534,7 +571,7 @@ dj_edit_remove(const char *in, size_t len, const char *name, char **out,
 	int r;
 
 	if ((r = ed_init(&e, in, len, 0, &bom, res)) == 0 && e.s != NULL &&
-	    (r = step_remove(&e, name)) == 0)
-		r = step_default(&e, name, DJ_DEFAULT_UNSET);
+	    (r = step_tidy(&e)) == 0 && dflt != NULL)
+		r = step_default(&e, dflt, DJ_DEFAULT_UNSET, 0);
 	return ed_finish(&e, r, in, len, bom, out, outlen);
 }

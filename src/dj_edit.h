@@ -26,6 +26,16 @@ enum dj_status {
 #define DJ_CH_DEFAULT_UNSET	0x20	/* default-runtime NAME taken out */
 #define DJ_CH_REMOVED		0x40	/* runtimes.NAME deleted */
 #define DJ_CH_RUNTIMES_REMOVED	0x80	/* "runtimes" deleted as it became empty */
+#define DJ_CH_DEFAULT_RUNC	0x100	/* default-runtime NAME replaced by runc */
+
+/*
+ * DJ_RELOAD_SAFE: a running dockerd applies only the keys present in the
+ * file when it reloads: a deleted "runtimes" or "default-runtime" keeps
+ * its old value (and a default naming a vanished runtime crashes it).  So
+ * an emptied "runtimes" stays as {} and a default-runtime naming the
+ * runtime becomes "runc"; dj_edit_tidy() takes both out after the reload.
+ */
+#define DJ_RELOAD_SAFE		0x1
 
 struct dj_result {
 	enum dj_status	status;
@@ -44,6 +54,7 @@ struct dj_add_req {
 	size_t			 nargs;
 	enum dj_args_mode	 args_mode;
 	enum dj_default_mode	 default_mode;
+	unsigned		 flags;		/* DJ_RELOAD_SAFE */
 };
 
 /*
@@ -55,6 +66,13 @@ struct dj_add_req {
 int	dj_edit_add(const char *in, size_t len, const struct dj_add_req *,
 	    char **out, size_t *outlen, struct dj_result *res);
 int	dj_edit_remove(const char *in, size_t len, const char *name,
+	    unsigned flags, char **out, size_t *outlen, struct dj_result *res);
+
+/*
+ * Delete an empty "runtimes" object and, when DEFAULT is not NULL, a
+ * default-runtime naming DEFAULT: what a DJ_RELOAD_SAFE edit left behind.
+ */
+int	dj_edit_tidy(const char *in, size_t len, const char *dflt,
 	    char **out, size_t *outlen, struct dj_result *res);
 
 /*

@@ -28,11 +28,11 @@
 #define EXIT_ABSENT	3
 #define EXIT_CHANGED	4
 
-enum cmd { CMD_NONE, CMD_ADD, CMD_REMOVE, CMD_SHOW };
+enum cmd { CMD_NONE, CMD_ADD, CMD_REMOVE, CMD_SHOW, CMD_TIDY };
 
 enum {
 	OPT_EXIT_CODE = 256, OPT_SET_DEFAULT, OPT_UNSET_DEFAULT,
-	OPT_RUNTIME_ARG, OPT_NO_RUNTIME_ARGS, OPT_DEFAULT
+	OPT_RUNTIME_ARG, OPT_NO_RUNTIME_ARGS, OPT_DEFAULT, OPT_RELOAD_SAFE
 };
 
 struct opts {
@@ -57,6 +57,7 @@ static const struct option longopts[] = {
 	{ "runtime-arg",	required_argument,	NULL, OPT_RUNTIME_ARG },
 	{ "no-runtime-args",	no_argument,		NULL, OPT_NO_RUNTIME_ARGS },
 	{ "default",		no_argument,		NULL, OPT_DEFAULT },
+	{ "reload-safe",	no_argument,		NULL, OPT_RELOAD_SAFE },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -67,9 +68,11 @@ usage(int status)
 
 	fprintf(fp,
 	    "usage: hersh-daemon-json [-nq] [-c file] [--exit-code] add name path\n"
-	    "           [--set-default | --unset-default]\n"
+	    "           [--set-default | --unset-default [--reload-safe]]\n"
 	    "           [--runtime-arg arg ... | --no-runtime-args]\n"
 	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] remove name\n"
+	    "           [--reload-safe]\n"
+	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] tidy [default]\n"
 	    "       hersh-daemon-json [-c file] show [name]\n"
 	    "       hersh-daemon-json [-c file] show --default\n"
 	    "       hersh-daemon-json -h | -V\n");
@@ -140,6 +143,8 @@ positional(struct opts *o, const char *arg)
 			o->cmd = CMD_REMOVE;
 		else if (strcmp(arg, "show") == 0)
 			o->cmd = CMD_SHOW;
+		else if (strcmp(arg, "tidy") == 0)
+			o->cmd = CMD_TIDY;
 		else
 			usage_error("unknown command: %s", arg);
 		return;
@@ -204,6 +209,9 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_DEFAULT:
 			o->show_default = 1;
 			break;
+		case OPT_RELOAD_SAFE:
+			o->req.flags |= DJ_RELOAD_SAFE;
+			break;
 		default:
 			usage(EXIT_USAGE);
 		}
@@ -215,7 +223,7 @@ parse_args(int argc, char *argv[], struct opts *o)
 static void
 check_args(struct opts *o)
 {
-	static const int want[] = { 0, 2, 1, 0 };
+	static const int want[] = { 0, 2, 1, 0, 0 };
 	int max;
 
 	if (o->cmd == CMD_NONE)
@@ -226,7 +234,11 @@ check_args(struct opts *o)
 		usage_error("%s is only for add", o->addopt);
 	if (o->show_default && o->cmd != CMD_SHOW)
 		usage_error("--default is only for show");
-	max = o->cmd == CMD_SHOW ? !o->show_default : want[o->cmd];
+	if ((o->req.flags & DJ_RELOAD_SAFE) && o->cmd != CMD_REMOVE &&
+	    !(o->cmd == CMD_ADD && o->req.default_mode == DJ_DEFAULT_UNSET))
+		usage_error("--reload-safe is only for remove and add --unset-default");
+	max = o->cmd == CMD_SHOW ? !o->show_default :
+	    o->cmd == CMD_TIDY ? 1 : want[o->cmd];
 	if (o->npos > max)
 		usage_error("too many arguments: %s", o->pos[max]);
 	if (o->npos < want[o->cmd])
@@ -291,6 +303,10 @@ static const struct phrase phrases[] = {
 	    "would set default-runtime to %s" },
 	{ DJ_CH_DEFAULT_UNSET, "removed default-runtime %s",
 	    "would remove default-runtime %s" },
+	{ DJ_CH_DEFAULT_RUNC, "set default-runtime %s to runc until reload",
+	    "would set default-runtime %s to runc until reload" },
+	{ DJ_CH_RUNTIMES_REMOVED, "removed the empty runtimes",
+	    "would remove the empty runtimes" },
 };
 
 static void
@@ -303,8 +319,12 @@ report(const struct opts *o, unsigned changes)
 		return;
 	if (changes & DJ_CH_CREATED)
 		changes &= ~(unsigned)(DJ_CH_PATH | DJ_CH_ARGS);
+	if (o->cmd != CMD_TIDY)
+		changes &= ~(unsigned)DJ_CH_RUNTIMES_REMOVED;
 	printf("%s: ", o->file);
-	if (changes == 0)
+	if (changes == 0 && o->cmd == CMD_TIDY)
+		fputs("nothing to tidy", stdout);
+	else if (changes == 0)
 		printf(o->cmd == CMD_ADD ?
 		    "runtime %s is already as requested, nothing to change" :
 		    "no runtime %s, nothing to change", o->req.name);
@@ -324,7 +344,11 @@ edit(const struct opts *o, const struct dj_file *f, char **out, size_t *outlen,
 {
 	if (o->cmd == CMD_ADD)
 		return dj_edit_add(f->data, f->len, &o->req, out, outlen, res);
-	return dj_edit_remove(f->data, f->len, o->req.name, out, outlen, res);
+	if (o->cmd == CMD_TIDY)
+		return dj_edit_tidy(f->data, f->len, o->req.name, out, outlen,
+		    res);
+	return dj_edit_remove(f->data, f->len, o->req.name, o->req.flags, out,
+	    outlen, res);
 }
 
 static int

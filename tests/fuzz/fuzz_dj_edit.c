@@ -80,6 +80,27 @@ check_added(const char *out, size_t outlen, const uint8_t *data, size_t len)
 	json_object_put(root);
 }
 
+/* A reload-safe remove, then tidy, ends where a plain remove does. */
+static void
+reload_safe_trip(const uint8_t *data, size_t len, const char *a, size_t alen,
+    const struct dj_add_req *rq)
+{
+	struct dj_result res;
+	char *s, *t;
+	size_t slen, tlen;
+
+	if (dj_edit_remove(a, alen, NAME, DJ_RELOAD_SAFE, &s, &slen, &res) == -1)
+		die("reload-safe remove after add failed", data, len);
+	if (dj_edit_tidy(s, slen, rq->default_mode == DJ_DEFAULT_SET ? "runc" :
+	    NULL, &t, &tlen, &res) == -1)
+		die("tidy after a reload-safe remove failed", data, len);
+	if (tlen != len || memcmp(t, data, len) != 0)
+		die("reload-safe remove then tidy did not give back the input",
+		    data, len);
+	free(s);
+	free(t);
+}
+
 static void
 round_trip(const uint8_t *data, size_t len, const struct dj_add_req *rq)
 {
@@ -97,13 +118,14 @@ round_trip(const uint8_t *data, size_t len, const struct dj_add_req *rq)
 	if (dj_edit_add(a, alen, rq, &a2, &a2len, &res) == -1 ||
 	    a2len != alen || memcmp(a, a2, alen) != 0)
 		die("second add changed the document", data, len);
-	if (dj_edit_remove(a, alen, NAME, &r, &rlen, &res) == -1)
+	if (dj_edit_remove(a, alen, NAME, 0, &r, &rlen, &res) == -1)
 		die("remove after add failed", data, len);
 	if (rlen != len || memcmp(r, in, len) != 0)
 		die("add then remove did not give back the input", data, len);
+	free(r);
+	reload_safe_trip(data, len, a, alen, rq);
 	free(a);
 	free(a2);
-	free(r);
 }
 
 /* Whatever the input: edits either fail cleanly or give valid JSON. */
@@ -118,7 +140,7 @@ any_input(const uint8_t *data, size_t len)
 	char *out;
 	size_t outlen;
 
-	if (dj_edit_remove((const char *)data, len, "runsc", &out, &outlen,
+	if (dj_edit_remove((const char *)data, len, "runsc", 0, &out, &outlen,
 	    &res) == 0) {
 		if (dj_parse(out, outlen, &o, &res) == -1)
 			die("remove produced invalid JSON", data, len);
