@@ -9,30 +9,10 @@ load ../lib/docker
 
 DAEMON_JSON=/etc/docker/daemon.json
 
-# bats 1.8 reports a skip in setup_file as a failure: setup_file records
-# why the file cannot run, and setup skips each test with that reason.
-file_skip() {
-	printf '%s\n' "$1" >"$BATS_FILE_TMPDIR/skip-reason"
-}
-
 setup_file() {
-	local c
-	if [ "$(id -u)" != 0 ]; then
-		file_skip "needs root"
-		return 0
-	fi
-	for c in dockerd docker runsc; do
-		if ! command -v "$c" >/dev/null 2>&1; then
-			file_skip "needs $c"
-			return 0
-		fi
-	done
+	file_needs docker runsc || return 0
 	if [ ! -x "$HERSH_BIN_DIR/hersh-daemon-json" ]; then
 		file_skip "no $HERSH_BIN_DIR/hersh-daemon-json (run make)"
-		return 0
-	fi
-	if dockerd_pid >/dev/null && [ ! -e "$HERSH_DOCKERD_MARK" ]; then
-		file_skip "a dockerd the tests did not start is running"
 		return 0
 	fi
 	: >"$BATS_FILE_TMPDIR/set-up"
@@ -71,9 +51,7 @@ teardown_file() {
 }
 
 setup() {
-	if [ -e "$BATS_FILE_TMPDIR/skip-reason" ]; then
-		skip "$(cat "$BATS_FILE_TMPDIR/skip-reason")"
-	fi
+	file_skip_check
 	PATH="$HERSH_BIN_DIR:$HERSH_SRC/src:$PATH"
 	export PATH
 }
@@ -337,8 +315,7 @@ dockerd_restart_with() {
 
 @test "the packaged command passes on a host the package configured" {
 	local deb
-	hersh_deb >/dev/null
-	deb=$(hersh_deb)
+	deb=$(hersh_deb) || skip "no dist/hersh-gvisor_*.deb (run make deb)"
 	dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed$' &&
 		skip "hersh-gvisor is installed already"
 	: >"$BATS_FILE_TMPDIR/package-installed"

@@ -15,9 +15,8 @@ load ../lib/aptrepo
 load bake
 
 setup_file() {
-	require_root
-	require_cmd mmdebstrap chroot gpg
-	hersh_deb >"$BATS_FILE_TMPDIR/deb"
+	file_needs root mmdebstrap chroot gpg deb || return 0
+	printf '%s\n' "$HERSH_DEB" >"$BATS_FILE_TMPDIR/deb"
 	local w=$BATS_FILE_TMPDIR url mirror sources
 	export BAKE_CACHE=$BATS_RUN_TMPDIR/bake-archives
 	aptrepo_key_new "$w/local" >/dev/null
@@ -41,10 +40,12 @@ setup_file() {
 }
 
 teardown_file() {
+	! file_skipped || return 0
 	bake_cleanup "$BATS_FILE_TMPDIR"
 }
 
 setup() {
+	file_skip_check
 	IMG=$BATS_FILE_TMPDIR/img
 	LOG=$BATS_FILE_TMPDIR/log
 	MIRROR=$(cat "$BATS_FILE_TMPDIR/mirror-uri")

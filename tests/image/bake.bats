@@ -17,9 +17,8 @@ load ../lib/docker
 load bake
 
 setup_file() {
-	require_root
-	require_cmd mmdebstrap chroot jq
-	hersh_deb >"$BATS_FILE_TMPDIR/deb"
+	file_needs root mmdebstrap chroot jq deb || return 0
+	printf '%s\n' "$HERSH_DEB" >"$BATS_FILE_TMPDIR/deb"
 	local w=$BATS_FILE_TMPDIR url sources
 	export BAKE_CACHE=$BATS_RUN_TMPDIR/bake-archives
 	aptrepo_key_new "$w/local" >/dev/null
@@ -38,11 +37,13 @@ setup_file() {
 }
 
 teardown_file() {
+	! file_skipped || return 0
 	dockerd_stop
 	bake_cleanup "$BATS_FILE_TMPDIR"
 }
 
 setup() {
+	file_skip_check
 	IMG=$BATS_FILE_TMPDIR/img
 	LOG=$BATS_FILE_TMPDIR/log
 }

@@ -18,11 +18,11 @@ SOURCES=/etc/apt/sources.list.d/hersh-test-repo.sources
 KEYRING=/etc/apt/keyrings/hersh-test-repo.gpg
 
 setup_file() {
-	require_root
-	require_cmd gpg gpgv apt-get make
-	hersh_deb >"$BATS_FILE_TMPDIR/deb"
+	file_needs root gpg gpgv apt-get make deb || return 0
+	printf '%s\n' "$HERSH_DEB" >"$BATS_FILE_TMPDIR/deb"
 	if dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed'; then
-		skip "hersh-gvisor is installed on this host; this test installs it itself"
+		file_skip "hersh-gvisor is installed on this host; this test installs it itself"
+		return 0
 	fi
 	local w=$BATS_FILE_TMPDIR url fpr
 	save_path /etc/apt
@@ -53,6 +53,7 @@ setup_file() {
 
 teardown_file() {
 	local url port
+	! file_skipped || return 0
 	hersh_purge
 	rm -f "$SOURCES" "$KEYRING"
 	if url=$(cat "$BATS_FILE_TMPDIR/url" 2>/dev/null); then
@@ -66,6 +67,7 @@ teardown_file() {
 }
 
 setup() {
+	file_skip_check
 	W=$BATS_FILE_TMPDIR
 	DEB=$(cat "$W/deb")
 	URL=$(cat "$W/url")

@@ -21,12 +21,61 @@ require_cmd() {
 	done
 }
 
-# The newest built package (make deb), or skip.
+# The newest built package (make deb): prints its path, or fails with a
+# message on stderr.  (No skip here: it runs in $(...), a subshell.)
 hersh_deb() {
 	local deb
 	deb=$(ls -1 "$HERSH_SRC"/dist/hersh-gvisor_*.deb 2>/dev/null | tail -n 1)
-	[ -n "$deb" ] || skip "no dist/hersh-gvisor_*.deb (run make deb)"
+	if [ -z "$deb" ]; then
+		echo "no dist/hersh-gvisor_*.deb (run make deb)" >&2
+		return 1
+	fi
 	printf '%s\n' "$deb"
+}
+
+# Skipping a whole file.  bats 1.8 (Debian 12) fails a file whose
+# setup_file calls skip, so setup_file records the reason and returns,
+# setup() skips each test, and teardown_file has nothing to undo:
+#     setup_file()    { file_needs root mmdebstrap deb || return 0; ...; }
+#     setup()         { file_skip_check; ...; }
+#     teardown_file() { ! file_skipped || return 0; ...; }
+file_skip() {
+	printf '%s\n' "$*" >"$BATS_FILE_TMPDIR/skip-reason"
+}
+file_skipped() {
+	[ -e "$BATS_FILE_TMPDIR/skip-reason" ]
+}
+file_skip_check() {
+	if file_skipped; then
+		skip "$(cat "$BATS_FILE_TMPDIR/skip-reason")"
+	fi
+}
+
+# file_needs WHAT...: root; docker (root, dockerd and docker, and no dockerd
+# the tests did not start); deb (exports HERSH_DEB, the built package); or
+# a command name.  Returns 1 after file_skip when one is missing.
+file_needs() {
+	local what
+	for what in "$@"; do
+		case $what in
+		root)
+			[ "$(id -u)" = 0 ] || { file_skip "needs root"; return 1; } ;;
+		docker)
+			file_needs root dockerd docker || return 1
+			if [ -s /var/run/docker.pid ] && [ ! -e /run/hersh-test-dockerd ] &&
+				kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
+				file_skip "a dockerd the tests did not start is running"
+				return 1
+			fi ;;
+		deb)
+			HERSH_DEB=$(hersh_deb 2>/dev/null) ||
+				{ file_skip "no dist/hersh-gvisor_*.deb (run make deb)"; return 1; }
+			export HERSH_DEB ;;
+		*)
+			command -v "$what" >/dev/null 2>&1 ||
+				{ file_skip "needs $what"; return 1; } ;;
+		esac
+	done
 }
 
 # policy-rc.d: these machines ship one that exits 101 (an image default).
