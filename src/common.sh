@@ -26,6 +26,7 @@ HG_POLICY_RC_D=/usr/sbin/policy-rc.d
 HG_WAIT_SECONDS=10
 
 HG_CHANGED=
+HG_TIDY=
 
 hg_say() {
 	printf 'hersh-gvisor: %s\n' "$*" >&2
@@ -204,13 +205,13 @@ hg_unset_default_only() {
 		hg_say "daemon.json: default-runtime $HG_NAME was set by this package, but the entry has changed; left as it is"
 		return 0
 	fi
-	hg_dj add "$HG_NAME" "$hg_path" --unset-default || return 1
+	hg_dj add "$HG_NAME" "$hg_path" --unset-default --reload-safe || return 1
+	HG_TIDY="runc"
 	rm -f "$HG_STATE/docker-default"
 }
 
 # Take out what this package added to daemon.json.  $1: why.
 hg_docker_takeout() {
-	hg_recover
 	if [ ! -f "$HG_STATE/docker-runtime" ] && [ ! -f "$HG_STATE/docker-default" ]; then
 		hg_say "Docker: nothing to take out of daemon.json ($1)"
 		return 0
@@ -218,7 +219,12 @@ hg_docker_takeout() {
 	hg_read_entry || return 1
 	if hg_entry_is_ours; then
 		hg_say "Docker: taking the $HG_NAME runtime out of daemon.json ($1)"
-		hg_dj remove "$HG_NAME" || return 1
+		hg_dj remove "$HG_NAME" --reload-safe || return 1
+		if [ "$HG_CUR_DEFAULT" = "$HG_NAME" ]; then
+			HG_TIDY=runc
+		else
+			HG_TIDY=${HG_TIDY:-yes}
+		fi
 		rm -f "$HG_STATE/docker-runtime" "$HG_STATE/docker-default"
 		return 0
 	fi
@@ -253,6 +259,7 @@ hg_docker_add() {
 		fi
 	elif [ -f "$HG_STATE/docker-default" ] && [ "$HG_CUR_DEFAULT" = "$HG_NAME" ]; then
 		hg_default=--unset-default
+		HG_TIDY=runc
 	fi
 
 	# runtime-args, split at blanks only: no globbing, no evaluation.
@@ -269,20 +276,16 @@ hg_docker_add() {
 	done
 	shift "$hg_n"
 
-	# add keeps existing runtimeArgs when given none: to drop the args of
-	# our own entry, take it out first.
-	if [ $# -eq 0 ] && [ -n "$HG_CUR" ] &&
-		printf '%s\n' "$HG_CUR" | grep -q '"runtimeArgs"'; then
-		hg_dj -q remove "$HG_NAME" || return 1
-		if [ "$HG_CUR_DEFAULT" = "$HG_NAME" ] && [ "$hg_default" != --unset-default ]; then
-			hg_default=--set-default
-		fi
-	fi
+	# Without args, drop those of our own entry (add keeps them otherwise).
+	[ $# -gt 0 ] || set -- --no-runtime-args
 
 	mkdir -p "$HG_STATE"
 	if [ ! -e "$HG_DAEMON_JSON" ] && [ ! -L "$HG_DAEMON_JSON" ]; then
 		[ -d "${HG_DAEMON_JSON%/*}" ] || : >"$HG_STATE/docker-dir"
 		: >"$HG_STATE/docker-created"
+	fi
+	if [ "$hg_default" = --unset-default ]; then
+		set -- "$@" --reload-safe
 	fi
 	hg_dj add "$HG_NAME" "$HG_RUNSC" ${hg_default:+"$hg_default"} "$@" || return 1
 	hg_record_entry
@@ -295,7 +298,6 @@ hg_docker_add() {
 
 # postinst: bring daemon.json in line with the answers.
 hg_docker_configure() {
-	hg_recover
 	if [ "$HG_CONFIGURE_DOCKER" != true ]; then
 		if [ -f "$HG_STATE/docker-runtime" ] || [ -f "$HG_STATE/docker-default" ]; then
 			hg_docker_takeout "configure-docker is false"
@@ -418,77 +420,27 @@ hg_signal() {
 	fi
 }
 
-# dockerd's reload only replaces runtimes when daemon.json has a "runtimes"
-# key, and the default runtime when it has "default-runtime": with the
-# last runtime or our default taken out, a plain reload keeps them.  So
-# reload once from a daemon.json that says so explicitly ("runtimes": {},
-# "default-runtime": "runc"), then put the real file back, which a fresh
-# start reads to the same effect.  Sets HG_INSERT to what must be said.
-hg_unload_needed() {
-	HG_INSERT=
-	command -v docker >/dev/null 2>&1 || return 1
-	hg_expected
-	hg_rts=$(timeout 5 docker info --format '{{json .Runtimes}}' 2>/dev/null) || return 1
-	hg_def=$(timeout 5 docker info --format '{{.DefaultRuntime}}' 2>/dev/null) || return 1
-	if [ "$hg_exp_rt" = absent ] && ! grep -q '"runtimes"' "$HG_DAEMON_JSON"; then
-		case $hg_rts in
-		*"\"$HG_NAME\":"*) HG_INSERT='"runtimes": {}' ;;
-		esac
-	fi
-	if [ "$hg_def" = "$HG_NAME" ] && [ "$hg_exp_def" != "$HG_NAME" ] &&
-		! grep -q '"default-runtime"' "$HG_DAEMON_JSON"; then
-		HG_INSERT="${HG_INSERT:+$HG_INSERT, }\"default-runtime\": \"runc\""
-	fi
-	[ -n "$HG_INSERT" ]
-}
-
-# Put the real daemon.json back in place of the explicit one (unless it
-# was changed meanwhile).  $1: what to say when it was put back.
-hg_put_back() {
-	[ -f "$HG_STATE/daemon.json.real" ] || return 0
-	hg_target=$(readlink -f "$HG_DAEMON_JSON")
-	if [ -f "$HG_STATE/daemon.json.interim" ] &&
-		[ "$(sha256sum <"$hg_target")" = "$(cat "$HG_STATE/daemon.json.interim")" ]; then
-		cp -p "$HG_STATE/daemon.json.real" "$hg_target.hersh-gvisor-tmp"
-		mv -f "$hg_target.hersh-gvisor-tmp" "$hg_target"
-		[ -z "$1" ] || hg_say "$1"
-	fi
-	rm -f "$HG_STATE/daemon.json.real" "$HG_STATE/daemon.json.interim"
-}
-
-# A run that stopped while the explicit daemon.json was in place.
-hg_recover() {
-	hg_put_back "daemon.json: put back after an interrupted reload"
-}
-
-hg_reload_explicit() {
-	hg_target=$(readlink -f "$HG_DAEMON_JSON")
-	hg_tmp=$hg_target.hersh-gvisor-tmp
-	mkdir -p "$HG_STATE"
-	cp -p "$hg_target" "$HG_STATE/daemon.json.real"
-	cp -p "$hg_target" "$hg_tmp"
-	if [ -z "$(sed 's/^\xef\xbb\xbf//' "$hg_target" | tr -d ' \t\r\n' | sed 's/^{}$//')" ]; then
-		printf '{%s}\n' "$HG_INSERT" >"$hg_tmp"
+# dockerd's reload re-reads only the keys present in daemon.json: a
+# removal is written --reload-safe ("runtimes": {}, "default-runtime":
+# "runc"), and once Docker has it (or will read the file afresh at its
+# next start) `tidy` takes those placeholders out.
+hg_tidy() {
+	[ -n "$HG_TIDY" ] || return 0
+	if [ "$HG_TIDY" = runc ]; then
+		"$HG_DJ" -c "$HG_DAEMON_JSON" -q tidy runc || return 1
 	else
-		sed "0,/{/s//{$HG_INSERT, /" "$hg_target" >"$hg_tmp"
+		"$HG_DJ" -c "$HG_DAEMON_JSON" -q tidy || return 1
 	fi
-	sha256sum <"$hg_tmp" >"$HG_STATE/daemon.json.interim"
-	mv -f "$hg_tmp" "$hg_target"
-	hg_rc=0
-	hg_signal || hg_rc=1
-	if [ $hg_rc = 0 ]; then
-		hg_end=$(($(date +%s) + HG_WAIT_SECONDS))
-		until hg_docker_agrees; do
-			[ "$(date +%s)" -lt "$hg_end" ] || break
-			sleep 0.5
-		done
-	fi
-	hg_put_back ""
-	return $hg_rc
+	HG_TIDY=
 }
 
-# Apply a changed daemon.json to a running Docker.
+# Apply a changed daemon.json to a running Docker, then tidy up.
 hg_apply() {
+	hg_apply_docker
+	hg_tidy
+}
+
+hg_apply_docker() {
 	if [ -z "$HG_CHANGED" ]; then
 		hg_say "Docker: nothing to apply (daemon.json unchanged)"
 		return 0
@@ -513,11 +465,7 @@ hg_apply() {
 			;;
 		esac
 	fi
-	if [ "$HG_DOCKER_ACTION" = reload ] && hg_unload_needed; then
-		hg_reload_explicit || return 0
-	else
-		hg_signal || return 0
-	fi
+	hg_signal || return 0
 	hg_say "Docker: ${HG_DOCKER_ACTION}ed"
 	hg_wait_docker
 }
