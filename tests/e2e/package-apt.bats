@@ -10,14 +10,15 @@ load ../lib/package
 load ../lib/aptrepo
 
 setup_file() {
-	require_root
-	HG_DEB=$(pkg_deb)
-	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+	pkg_file_needs root gpg python3 || return 0
+	if [ -e "$HG_SOURCE_FILE" ]; then
+		file_skip "this host already has $HG_SOURCE_FILE"
+		return 0
+	fi
 	hersh_purge
 	save_path "$HG_DAEMON_JSON"
 	save_path "$HG_SOURCE_FILE"
 	save_path "$HG_KEYRING"
-	[ ! -e "$HG_SOURCE_FILE" ] || skip "this host already has $HG_SOURCE_FILE"
 	MIRROR_DIR=$BATS_FILE_TMPDIR/mirror
 	MIRROR_URL=$(aptrepo_gvisor_mirror "$MIRROR_DIR" release nightly)
 	MIRROR_FPR=$(aptrepo_fpr "$MIRROR_DIR")
@@ -25,6 +26,7 @@ setup_file() {
 }
 
 teardown_file() {
+	! file_skipped || return 0
 	hersh_purge
 	[ -z "${MIRROR_DIR:-}" ] || aptrepo_stop "$MIRROR_DIR"
 	restore_path "$HG_DAEMON_JSON"
@@ -33,9 +35,7 @@ teardown_file() {
 }
 
 setup() {
-	require_root
-	HG_DEB=$(pkg_deb)
-	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+	file_skip_check
 	hersh_purge
 	restore_path "$HG_DAEMON_JSON"
 	hersh_purge

@@ -11,16 +11,6 @@ HG_CONTAINER_PREFIX=hersh-e2e-
 # shellcheck disable=SC2034
 HG_DJ_TOOL=/usr/sbin/hersh-daemon-json
 
-# The package under test: $HERSH_DEB when set, else the newest dist/ build.
-pkg_deb() {
-	if [ -n "${HERSH_DEB:-}" ]; then
-		[ -f "$HERSH_DEB" ] || return 1
-		printf '%s\n' "$HERSH_DEB"
-	else
-		hersh_deb
-	fi
-}
-
 # pkg_preseed QUESTION=VALUE...: debconf-set-selections for hersh-gvisor.
 pkg_preseed() {
 	local kv q v type
@@ -136,13 +126,29 @@ file_stamp() {
 	stat -c '%i %s %Y.%y' "$1"
 }
 
-# pkg_file_setup: once per file: the package, dockerd, the image, a saved
-# machine state.
-pkg_file_setup() {
-	require_docker
-	HG_DEB=$(pkg_deb)
-	[ -n "$HG_DEB" ] || skip "no package to test: run make deb (or set HERSH_DEB)"
+# pkg_file_needs: setup_file's checks (bats 1.8 cannot skip there: see
+# file_needs); HERSH_DEB, when set, names the package to test.
+pkg_file_needs() {
+	file_needs "$@" || return 1
+	if [ -n "${HERSH_DEB:-}" ]; then
+		[ -f "$HERSH_DEB" ] || { file_skip "HERSH_DEB=$HERSH_DEB: no such file"; return 1; }
+	else
+		file_needs deb || return 1
+	fi
+	HG_DEB=$HERSH_DEB
 	export HG_DEB
+}
+
+# pkg_file_setup: once per file: the package, dockerd, the image, a saved
+# machine state.  Returns 1 (after file_skip) when the file cannot run.
+pkg_file_setup() {
+	# (not "file_needs docker": it calls itself with "docker" again)
+	pkg_file_needs root dockerd || return 1
+	command -v docker >/dev/null 2>&1 || { file_skip "needs docker"; return 1; }
+	if dockerd_pid >/dev/null && [ ! -e "$HERSH_DOCKERD_MARK" ]; then
+		file_skip "a dockerd the tests did not start is running"
+		return 1
+	fi
 	hersh_purge
 	save_path "$HG_DAEMON_JSON"
 	save_path "$HG_SOURCE_FILE"
@@ -155,6 +161,7 @@ pkg_file_setup() {
 }
 
 pkg_file_teardown() {
+	! file_skipped || return 0
 	containers_cleanup
 	hersh_purge
 	runsc_ensure_installed || true
