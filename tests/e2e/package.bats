@@ -305,3 +305,19 @@ teardown() {
 	refute_output --partial "Add the gVisor apt repository"
 	docker_lists_runsc
 }
+
+@test "remove warns about containers running under runsc and leaves them running" {
+	local name=${HG_CONTAINER_PREFIX}gvisor started
+	pkg_install
+	docker run -d --name "$name" --runtime=runsc --network none "$TEST_IMAGE" sleep 100000 >/dev/null
+	started=$(started_at "$name")
+	run pkg_remove
+	assert_success
+	assert_output --partial "warning: container $name runs under runsc"
+	refute docker_lists_runsc
+	assert_equal "$(docker inspect -f '{{.State.Running}}' "$name")" true
+	assert_equal "$(started_at "$name")" "$started"
+	# Docker stops it cleanly only while it knows the runtime.
+	pkg_install >/dev/null
+	docker stop "$name" >/dev/null
+}
