@@ -61,7 +61,9 @@ file_needs() {
 		root)
 			[ "$(id -u)" = 0 ] || { file_skip "needs root"; return 1; } ;;
 		docker)
-			file_needs root dockerd docker || return 1
+			file_needs root dockerd || return 1
+			command -v docker >/dev/null 2>&1 ||
+				{ file_skip "needs docker"; return 1; }
 			if [ -s /var/run/docker.pid ] && [ ! -e /run/hersh-test-dockerd ] &&
 				kill -0 "$(cat /var/run/docker.pid)" 2>/dev/null; then
 				file_skip "a dockerd the tests did not start is running"
