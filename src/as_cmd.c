@@ -134,7 +134,8 @@ as_cmd_add(const struct as_conf *c, const char *suite)
 	line = as_list_line(c->arch, c->keyring, c->uri, suite);
 	if (as_write(list, line, strlen(line)) == 0 &&
 	    record(c, &st, list, line, strlen(line)) == 0) {
-		say(c, "%s: added the gVisor source, suite %s", list, suite);
+		say(c, "%s: added the gVisor source %s, suite %s", list, c->uri,
+		    suite);
 		rc = 0;
 	}
 	free(line);

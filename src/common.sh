@@ -88,6 +88,33 @@ hg_our_source() {
 		done
 }
 
+# The repository, key URL and fingerprint the admin chose, as APT
+# configuration that hersh-apt-source (and so hersh-gvisor-check) reads:
+# a mirror is then what `show` looks for, not upstream.  Purge removes it.
+HG_APT_CONF=/etc/apt/apt.conf.d/50hersh-gvisor
+hg_apt_conf_write() {
+	case "$HG_APT_URI$HG_KEY_URL$HG_KEY_FPR" in
+	*'"'* | *\\*)
+		hg_say "apt source: not recording the settings in $HG_APT_CONF:" \
+			"a value holds a quote or backslash"
+		return 0 ;;
+	esac
+	mkdir -p "${HG_APT_CONF%/*}"
+	{
+		echo "// Written by the hersh-gvisor package from its debconf answers;"
+		echo "// change them with: dpkg-reconfigure hersh-gvisor.  Removed on purge."
+		printf 'Hersh-Gvisor::URI "%s";\n' "$HG_APT_URI"
+		printf 'Hersh-Gvisor::Key-URL "%s";\n' "$HG_KEY_URL"
+		printf 'Hersh-Gvisor::Fingerprint "%s";\n' "$HG_KEY_FPR"
+	} >"$HG_APT_CONF.hersh-new"
+	if cmp -s "$HG_APT_CONF.hersh-new" "$HG_APT_CONF"; then
+		rm -f "$HG_APT_CONF.hersh-new"
+	else
+		chmod 0644 "$HG_APT_CONF.hersh-new"
+		mv -f "$HG_APT_CONF.hersh-new" "$HG_APT_CONF"
+	fi
+}
+
 hg_apt_remove() {
 	if [ -s "$HG_STATE/apt-source" ]; then
 		hg_out=$("$HG_AS" remove 2>&1) || true
@@ -102,8 +129,10 @@ hg_apt_source() {
 	if [ "$HG_APT_SOURCE" != true ]; then
 		hg_say "apt source: not added (apt-source is false)"
 		hg_apt_remove
+		rm -f "$HG_APT_CONF"
 		return 0
 	fi
+	hg_apt_conf_write
 	# A suite or URI changed by dpkg-reconfigure: replace our own source.
 	hg_src=$(hg_our_source)
 	if [ -n "$hg_src" ]; then

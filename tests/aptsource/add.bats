@@ -46,7 +46,7 @@ parts() {
 	has -q install-key
 	run has add
 	assert_success
-	assert_output "$PARTS/gvisor.list: added the gVisor source, suite release"
+	assert_output "$PARTS/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
 	assert_equal "$(cat "$PARTS/gvisor.list")" \
 		"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/gvisor-archive-keyring.gpg] $MIRROR_URL/repo release main"
 	assert_equal "$(stat -c %a "$PARTS/gvisor.list")" 644

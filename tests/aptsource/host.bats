@@ -56,7 +56,7 @@ host_apt_get() {
 	assert_success
 	run has add
 	assert_success
-	assert_output "/etc/apt/sources.list.d/gvisor.list: added the gVisor source, suite release"
+	assert_output "/etc/apt/sources.list.d/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
 	run host_apt_get update
 	assert_success
 	assert_output --partial "$MIRROR_URL/repo release InRelease"

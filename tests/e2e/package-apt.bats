@@ -67,6 +67,26 @@ apt_gvisor() {
 	assert_output --partial "Candidate: 1.0"
 }
 
+@test "the mirror settings are recorded so hersh-apt-source show finds the mirror's source" {
+	run pkg_install
+	assert_success
+	run cat /etc/apt/apt.conf.d/50hersh-gvisor
+	assert_line "Hersh-Gvisor::URI \"$MIRROR_URL/repo\";"
+	assert_line "Hersh-Gvisor::Fingerprint \"$MIRROR_FPR\";"
+	run /usr/sbin/hersh-apt-source show
+	assert_success
+	assert_line --regexp "^source	$HG_SOURCE_FILE	one-line	$MIRROR_URL/repo	release	"
+	assert_line --regexp "^keyring	.*	ok	$MIRROR_FPR\$"
+}
+
+@test "purge removes the recorded mirror settings" {
+	run pkg_install
+	assert_success
+	run pkg_purge
+	assert_success
+	assert_not_exists /etc/apt/apt.conf.d/50hersh-gvisor
+}
+
 @test "purge removes the source, the key and the state the package created" {
 	run pkg_install
 	assert_success
