@@ -16,10 +16,6 @@ setup() {
 	aptsrc_setup
 }
 
-fixture() {
-	sed "s|@URI@|$MIRROR_URL/repo|g" "$FIXTURES/apt-source/$1" >"$PARTS/${2:-${1%.in}}"
-}
-
 # The files in sources.list.d, one a line.
 parts() {
 	ls -1 "$PARTS"

@@ -16,11 +16,6 @@ setup() {
 	aptsrc_setup
 }
 
-# fixture NAME [AS]: copy a fixture into sources.list.d (as AS).
-fixture() {
-	sed "s|@URI@|$MIRROR_URL/repo|g" "$FIXTURES/apt-source/$1" >"$PARTS/${2:-${1%.in}}"
-}
-
 @test "show with no gVisor source exits 3 and prints only the keyring line" {
 	fixture unrelated.sources
 	run has show

@@ -188,3 +188,9 @@ keyring_fprs() {
 		awk -F: '$1 == "pub" { p = 1; next } $1 == "fpr" && p { print $10 } { p = 0 }'
 	rm -rf "$home"
 }
+
+# fixture NAME [AS]: copy an apt-source fixture into the private root's
+# sources.list.d (as AS), with @URI@ standing for the test mirror.
+fixture() {
+	sed "s|@URI@|$MIRROR_URL/repo|g" "$FIXTURES/apt-source/$1" >"$PARTS/${2:-${1%.in}}"
+}
