@@ -104,7 +104,7 @@ want_object(struct ed *e, size_t val, const char *what)
 }
 
 /*
- * Find root, "runtimes", NAME and default-runtime.  CHECK_ENTRY also
+ * Find root, "runtimes", NAME (unless NULL) and default-runtime.  CHECK_ENTRY also
  * rejects duplicate keys inside the entry; CHECK_DEFAULT (when it is to be
  * overwritten) a default-runtime that is not a string.
  */
@@ -134,6 +134,8 @@ locate(struct ed *e, const char *name, int check_entry, int check_default,
 		return -1;
 	if (dj_scan_obj(e->s, e->len, v, &l->rt) == -1)
 		return fail_scan(e);
+	if (name == NULL)
+		return 0;
 	if (find_unique(e, &l->rt, name, &l->ni) == -1)
 		return -1;
 	if (l->ni == DJ_NONE)
@@ -447,7 +449,7 @@ step_tidy(struct ed *e)
 	struct loc l;
 	int r = 0;
 
-	if (locate(e, "", 0, 0, &l) == -1) {
+	if (locate(e, NULL, 0, 0, &l) == -1) {
 		loc_free(&l);
 		return -1;
 	}

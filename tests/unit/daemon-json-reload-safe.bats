@@ -98,3 +98,12 @@ setup() {
 	run cat "$F"
 	assert_output '{"runtimes": []}'
 }
+
+@test "tidy does not look at runtime entries, even one named with the empty string" {
+	printf '{\n  "runtimes": {\n    "": "/usr/bin/runsc"\n   }\n}\n' >"$F"
+	cp "$F" "$BATS_TEST_TMPDIR/before"
+	run "$DJ" -c "$F" tidy runc
+	assert_success
+	assert_output "$F: nothing to tidy"
+	cmp "$BATS_TEST_TMPDIR/before" "$F"
+}
