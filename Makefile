@@ -90,10 +90,10 @@ fuzz: $(BUILDDIR)/fuzz-dj-edit
 	  -dict=tests/fuzz/dj_edit.dict -artifact_prefix=$(BUILDDIR)/ \
 	  $(BUILDDIR)/fuzz-corpus tests/fixtures/daemon-json
 
-# The package builds in its own directory, so a build (and its clean) never
-# touches build/ of a developer's tree.
+# The package builds in debian/build (debian/rules), so a package build and
+# its clean never touch build/ or dist/ of the tree.
 deb:
-	BUILDDIR=debian/build dpkg-buildpackage -us -uc -b
+	dpkg-buildpackage -us -uc -b
 	mkdir -p dist
 	mv ../hersh-gvisor_*.deb ../hersh-gvisor-dbgsym_*.deb ../hersh-gvisor_*.buildinfo ../hersh-gvisor_*.changes dist/ 2>/dev/null || true
 	@ls dist/*.deb
