@@ -50,7 +50,8 @@ BAKE_PROCS_HOOK='r=$(cd "$1" && pwd -P); for p in /proc/[0-9]*; do [ "$(readlink
 # (apt, dpkg and maintainer-script output: --verbose) goes to LOG.  Writes
 # OUT.procs: processes running inside the chroot once everything is
 # installed (a started service would show up there).  Downloaded .debs are
-# kept in BAKE_CACHE (if set) and reused by the next build of the run.
+# kept in BAKE_CACHE (if set) and reused by the next build of the run.  On
+# failure the end of LOG goes to stderr.
 bake_image() {
 	local out=$1 preseed=$2 sources=$3 log=$4 mirror opt
 	local -a args
@@ -75,7 +76,11 @@ bake_image() {
 	mkdir -p "$out"
 	printf 'bake_image: mmdebstrap %s bookworm %s "deb %s bookworm main" %s\n' \
 		"${args[*]}" "$out" "$mirror" "$sources" >"$log"
-	mmdebstrap "${args[@]}" bookworm "$out" "deb $mirror bookworm main" "$sources" >>"$log" 2>&1
+	if ! mmdebstrap "${args[@]}" bookworm "$out" "deb $mirror bookworm main" "$sources" >>"$log" 2>&1; then
+		echo "mmdebstrap failed; the end of its log ($log):" >&2
+		tail -n 40 "$log" >&2
+		return 1
+	fi
 }
 
 # in_image IMG CMD...: run CMD inside the image with /proc mounted (and

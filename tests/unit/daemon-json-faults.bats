@@ -13,10 +13,10 @@
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
+load ../lib/daemon-json
 
 setup() {
-	DJ=$HERSH_BIN_DIR/hersh-daemon-json
-	[ -x "$DJ" ] || fail "no $DJ: run make"
+	dj_setup
 	D=$BATS_TEST_TMPDIR/etc
 	mkdir -p "$D"
 	F=$D/daemon.json

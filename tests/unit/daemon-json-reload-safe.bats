@@ -6,11 +6,10 @@
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
+load ../lib/daemon-json
 
 setup() {
-	DJ=$HERSH_BIN_DIR/hersh-daemon-json
-	[ -x "$DJ" ] || fail "no $DJ: run make"
-	FX=$FIXTURES/daemon-json
+	dj_setup
 	F=$BATS_TEST_TMPDIR/daemon.json
 }
 
