@@ -46,6 +46,9 @@ setup_file() {
 	apt-get update -o Dir::Etc::SourceList="$SOURCES" -o Dir::Etc::SourceParts=- \
 		-o APT::Get::List-Cleanup=0 >"$w/update.log" 2>&1 ||
 		{ cat "$w/update.log" >&2; return 1; }
+	# A copy in apt's cache (an earlier run, a local build) would be
+	# installed without fetching it from the repository under test.
+	rm -f /var/cache/apt/archives/hersh-gvisor_*.deb
 	local rc=0
 	DEBIAN_FRONTEND=noninteractive apt-get install -y hersh-gvisor >"$w/install.log" 2>&1 || rc=$?
 	printf '%s\n' "$rc" >"$w/install.rc"
@@ -55,7 +58,7 @@ teardown_file() {
 	local url port
 	! file_skipped || return 0
 	hersh_purge
-	rm -f "$SOURCES" "$KEYRING"
+	rm -f "$SOURCES" "$KEYRING" /var/cache/apt/archives/hersh-gvisor_*.deb
 	if url=$(cat "$BATS_FILE_TMPDIR/url" 2>/dev/null); then
 		port=${url##*:}
 		rm -f /var/lib/apt/lists/127.0.0.1*"$port"_*
