@@ -31,16 +31,19 @@ MY_CPPFLAGS := -Isrc -D_GNU_SOURCE -DHERSH_VERSION=\"$(VERSION)\" $(CPPFLAGS)
 MY_CFLAGS   := -std=c11 $(WARN) $(CFLAGS)
 MY_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS)
 
-# Source sets: files are picked up by prefix, so adding a module needs no
-# Makefile edit.  common_*  shared by both tools;  dj_*  hersh-daemon-json;
-# as_*  hersh-apt-source.  dj_edit* must stay pure (no I/O): the fuzzer links it.
-COMMON_SRCS := $(wildcard src/common_*.c)
-DJ_SRCS     := src/hersh-daemon-json.c $(wildcard src/dj_*.c) $(COMMON_SRCS)
-DJ_PURE     := $(wildcard src/dj_edit*.c)
-AS_SRCS     := src/hersh-apt-source.c $(wildcard src/as_*.c) $(COMMON_SRCS)
-AS_CXXSRCS  := $(wildcard src/as_*.cc)
-SCRIPTS     := src/hersh-gvisor-check
-DATA        := src/common.sh
+# Sources, one folder per program (see docs/design.md):
+#   src/lib/          shared by both C programs
+#   src/daemon-json/  hersh-daemon-json
+#   src/apt-source/   hersh-apt-source (apt.cc: the only C++ file, libapt-pkg)
+# The edit core of hersh-daemon-json (DJ_PURE) does no I/O: the fuzzer
+# links it on its own, so a file that needs the system stays out of it.
+LIB_SRCS    := $(wildcard src/lib/*.c)
+DJ_SRCS     := $(wildcard src/daemon-json/*.c) $(LIB_SRCS)
+DJ_PURE     := $(filter-out src/daemon-json/main.c src/daemon-json/file.c,$(wildcard src/daemon-json/*.c)) src/lib/strbuf.c
+AS_SRCS     := $(wildcard src/apt-source/*.c) $(LIB_SRCS)
+AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
+SCRIPTS     := src/check/hersh-gvisor-check
+DATA        := src/maintscript/common.sh
 MANPAGES    := $(wildcard man/*.[1-8])
 
 obj = $(patsubst src/%,$(BUILDDIR)/%.o,$(1))
@@ -49,11 +52,11 @@ PROGS := $(BUILDDIR)/hersh-daemon-json $(BUILDDIR)/hersh-apt-source
 
 all: $(PROGS)
 
-$(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*.h)
+$(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(MY_CPPFLAGS) $(JSONC_CFLAGS) $(MY_CFLAGS) -c -o $@ $<
 
-$(BUILDDIR)/%.cc.o: src/%.cc $(wildcard src/*.h)
+$(BUILDDIR)/%.cc.o: src/%.cc $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	$(CXX) $(MY_CPPFLAGS) $(MY_CXXFLAGS) -c -o $@ $<
 
@@ -80,7 +83,7 @@ check-sanitize:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  HERSH_BIN_DIR=$(CURDIR)/build-san bats tests/unit
 
-$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(COMMON_SRCS) $(wildcard src/*.h)
+$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
 	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) $(JSONC_LIBS)
 
@@ -120,5 +123,5 @@ SUITE    ?= stable
 repo:
 	@[ -n "$(KEY)" ] || { echo "make repo: name the signing key: make repo KEY=<gpg key id>" >&2; exit 2; }
 	@ls dist/*.deb >/dev/null 2>&1 || { echo "make repo: no dist/*.deb: run make deb first" >&2; exit 1; }
-	src/mkrepo.sh --key "$(KEY)" --suite "$(SUITE)" "$(REPO_DIR)" dist/*.deb
+	src/mkrepo/mkrepo.sh --key "$(KEY)" --suite "$(SUITE)" "$(REPO_DIR)" dist/*.deb
 .PHONY: repo

@@ -1,10 +1,10 @@
 #!/usr/bin/env bats
-# src/mkrepo.sh and the test repository helpers.
+# src/mkrepo/mkrepo.sh and the test repository helpers.
 
 load ../lib/common
 load ../lib/aptrepo
 
-MKREPO=$HERSH_SRC/src/mkrepo.sh
+MKREPO=$HERSH_SRC/src/mkrepo/mkrepo.sh
 
 setup_file() {
 	KEYDIR=$BATS_FILE_TMPDIR/key

@@ -5,7 +5,7 @@
 load ../lib/common
 
 setup() {
-	PATH="$HERSH_BIN_DIR:$HERSH_SRC/src:$PATH"
+	PATH="$HERSH_BIN_DIR:$HERSH_SRC/src/check:$PATH"
 	export PATH
 }
 

@@ -52,7 +52,7 @@ teardown_file() {
 
 setup() {
 	file_skip_check
-	PATH="$HERSH_BIN_DIR:$HERSH_SRC/src:$PATH"
+	PATH="$HERSH_BIN_DIR:$HERSH_SRC/src/check:$PATH"
 	export PATH
 }
 
@@ -246,8 +246,8 @@ dockerd_restart_with() {
 }
 
 @test "a user without access to the Docker socket gets the docker group fix" {
-	su nobody -s /bin/sh -c "test -x '$HERSH_SRC/src/hersh-gvisor-check'" 2>/dev/null ||
-		skip "user nobody cannot run $HERSH_SRC/src/hersh-gvisor-check"
+	su nobody -s /bin/sh -c "test -x '$HERSH_SRC/src/check/hersh-gvisor-check'" 2>/dev/null ||
+		skip "user nobody cannot run $HERSH_SRC/src/check/hersh-gvisor-check"
 	run su nobody -s /bin/bash -c "PATH='$PATH' hersh-gvisor-check"
 	assert_failure 1
 	assert_line --regexp '^\[FAIL\] Docker reachable: nobody cannot use /var/run/docker.sock: permission denied$'

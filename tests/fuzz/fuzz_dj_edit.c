@@ -16,7 +16,7 @@
 
 #include <json-c/json.h>
 
-#include "dj_edit.h"
+#include "daemon-json/edit.h"
 
 #define NAME	"hersh-fuzz"
 #define PATH	"/usr/bin/runsc"

@@ -1,5 +1,5 @@
 # A local signed apt repository for tests: a throwaway key, a repository
-# built by src/mkrepo.sh, served on 127.0.0.1.  Load after common:
+# built by src/mkrepo/mkrepo.sh, served on 127.0.0.1.  Load after common:
 #   load ../lib/aptrepo
 #
 #   fpr=$(aptrepo_key_new "$dir")            # DIR/gnupg, DIR/key.asc, DIR/key.gpg
@@ -62,7 +62,7 @@ aptrepo_dummy_deb() {
 aptrepo_build() {
 	local dir=$1 suite=$2 component=$3
 	shift 3
-	"$HERSH_SRC/src/mkrepo.sh" --gnupghome "$dir/gnupg" --key "$(aptrepo_fpr "$dir")" \
+	"$HERSH_SRC/src/mkrepo/mkrepo.sh" --gnupghome "$dir/gnupg" --key "$(aptrepo_fpr "$dir")" \
 		--suite "$suite" --component "$component" --origin hersh-test "$dir/repo" "$@" >/dev/null
 }
 

@@ -9,7 +9,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common_file.h"
+#include "atomic-file.h"
 
 int
 read_file(const char *path, char **buf, size_t *len)

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "as_apt.h"
-#include "as_cmd.h"
-#include "as_conf.h"
-#include "as_state.h"
-#include "as_text.h"
+#include "apt.h"
+#include "commands.h"
+#include "config.h"
+#include "state.h"
+#include "text.h"
 
 #ifndef HERSH_VERSION
 #define HERSH_VERSION "unknown"

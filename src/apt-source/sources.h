@@ -7,8 +7,8 @@
 
 #include <stddef.h>
 
-#include "as_apt.h"
-#include "as_conf.h"
+#include "apt.h"
+#include "config.h"
 
 /* Non-zero when E points at the configured repository or upstream's. */
 int	 as_is_gvisor(const struct as_conf *c, const struct as_entry *e);

@@ -12,7 +12,7 @@
 
 #include <json-c/json.h>
 
-#include "dj_edit_int.h"
+#include "internal.h"
 
 void
 dj_fail_at(struct dj_result *res, enum dj_status status, const char *s,

@@ -3,10 +3,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dj_scan.h"
+#include "strbuf.h"
 
 void
-dj_sb_add(struct dj_sb *b, const void *p, size_t n)
+strbuf_add(struct strbuf *b, const void *p, size_t n)
 {
 	size_t cap;
 	char *np;
@@ -30,48 +30,48 @@ dj_sb_add(struct dj_sb *b, const void *p, size_t n)
 	b->p[b->len] = '\0';
 	return;
 oom:
-	dj_sb_free(b);
+	strbuf_free(b);
 	b->oom = 1;
 }
 
 void
-dj_sb_str(struct dj_sb *b, const char *s)
+strbuf_str(struct strbuf *b, const char *s)
 {
-	dj_sb_add(b, s, strlen(s));
+	strbuf_add(b, s, strlen(s));
 }
 
 /* S as a JSON string: quotes, backslashes and control bytes escaped, UTF-8 kept. */
 void
-dj_sb_jstr(struct dj_sb *b, const char *s)
+strbuf_jstr(struct strbuf *b, const char *s)
 {
 	const char *run;
 	char esc[8];
 
-	dj_sb_add(b, "\"", 1);
+	strbuf_add(b, "\"", 1);
 	for (run = s; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
 
 		if (c >= 0x20 && c != '"' && c != '\\')
 			continue;
-		dj_sb_add(b, run, (size_t)(s - run));
+		strbuf_add(b, run, (size_t)(s - run));
 		switch (c) {
-		case '"':  dj_sb_str(b, "\\\""); break;
-		case '\\': dj_sb_str(b, "\\\\"); break;
-		case '\n': dj_sb_str(b, "\\n"); break;
-		case '\t': dj_sb_str(b, "\\t"); break;
-		case '\r': dj_sb_str(b, "\\r"); break;
+		case '"':  strbuf_str(b, "\\\""); break;
+		case '\\': strbuf_str(b, "\\\\"); break;
+		case '\n': strbuf_str(b, "\\n"); break;
+		case '\t': strbuf_str(b, "\\t"); break;
+		case '\r': strbuf_str(b, "\\r"); break;
 		default:
 			snprintf(esc, sizeof(esc), "\\u%04x", c);
-			dj_sb_str(b, esc);
+			strbuf_str(b, esc);
 		}
 		run = s + 1;
 	}
-	dj_sb_add(b, run, (size_t)(s - run));
-	dj_sb_add(b, "\"", 1);
+	strbuf_add(b, run, (size_t)(s - run));
+	strbuf_add(b, "\"", 1);
 }
 
 void
-dj_sb_free(struct dj_sb *b)
+strbuf_free(struct strbuf *b)
 {
 	free(b->p);
 	b->p = NULL;

@@ -8,7 +8,7 @@
 
 #include <json-c/json.h>
 
-#include "dj_show.h"
+#include "show.h"
 
 #define PRETTY	(JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | \
 		 JSON_C_TO_STRING_NOSLASHESCAPE)

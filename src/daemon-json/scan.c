@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dj_scan.h"
+#include "scan.h"
 
 #define NONE	((size_t)-1)
 

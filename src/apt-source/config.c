@@ -5,9 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "as_apt.h"
-#include "as_conf.h"
-#include "as_text.h"
+#include "apt.h"
+#include "config.h"
+#include "text.h"
 
 static char *
 strip_slashes(char *s)

@@ -10,13 +10,13 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "as_apt.h"
-#include "as_cmd.h"
-#include "as_gvisor.h"
-#include "as_key.h"
-#include "as_state.h"
-#include "as_text.h"
-#include "common_file.h"
+#include "apt.h"
+#include "commands.h"
+#include "sources.h"
+#include "key.h"
+#include "state.h"
+#include "text.h"
+#include "lib/atomic-file.h"
 
 static void say(const struct as_conf *, const char *, ...)
     __attribute__((format(printf, 2, 3)));

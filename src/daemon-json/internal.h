@@ -6,8 +6,8 @@
 
 struct json_object;
 
-#include "dj_edit.h"
-#include "dj_scan.h"
+#include "edit.h"
+#include "scan.h"
 
 #define DJ_NONE		((size_t)-1)
 #define DJ_MAX_DEPTH	1000
@@ -33,7 +33,7 @@ void	dj_style_detect(const char *s, size_t len, const struct dj_obj *root,
  * when ML.  ARG is the struct dj_add_req (or, for dj_gen_string, the
  * string).
  */
-typedef void dj_gen_fn(struct dj_sb *, const struct dj_style *, int ml,
+typedef void dj_gen_fn(struct strbuf *, const struct dj_style *, int ml,
     const char *ind, const void *arg);
 dj_gen_fn dj_gen_runtimes, dj_gen_entry, dj_gen_args, dj_gen_args_member,
     dj_gen_string;

@@ -12,8 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "as_key.h"
-#include "common_file.h"
+#include "key.h"
+#include "lib/atomic-file.h"
 
 /* A private directory for gpg; its path is malloc'd. */
 static char *

@@ -8,17 +8,8 @@
 
 #include <stddef.h>
 
-/* Growable byte buffer; after an allocation failure it stays empty and oom is set. */
-struct dj_sb {
-	char	*p;
-	size_t	 len, cap;
-	int	 oom;
-};
+#include "lib/strbuf.h"
 
-void	 dj_sb_add(struct dj_sb *, const void *, size_t);
-void	 dj_sb_str(struct dj_sb *, const char *);
-void	 dj_sb_jstr(struct dj_sb *, const char *);	/* as a JSON string */
-void	 dj_sb_free(struct dj_sb *);
 
 /*
  * One member of an object, as byte offsets: the whitespace before the key

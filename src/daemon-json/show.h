@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "dj_edit.h"
+#include "edit.h"
 
 enum dj_show_what {
 	DJ_SHOW_ALL,		/* {"default-runtime": ..., "runtimes": {...}} */

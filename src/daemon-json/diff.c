@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dj_diff.h"
+#include "diff.h"
 
 #define CONTEXT		3
 #define LCS_MAX_CELLS	(4u << 20)
@@ -129,27 +129,27 @@ script(const struct lines *A, const struct lines *B, struct ops *os)
 }
 
 static void
-emit_line(struct dj_sb *out, char t, const struct line *l)
+emit_line(struct strbuf *out, char t, const struct line *l)
 {
-	dj_sb_add(out, &t, 1);
-	dj_sb_add(out, l->p, l->n);
+	strbuf_add(out, &t, 1);
+	strbuf_add(out, l->p, l->n);
 	if (l->n == 0 || l->p[l->n - 1] != '\n')
-		dj_sb_str(out, "\n\\ No newline at end of file\n");
+		strbuf_str(out, "\n\\ No newline at end of file\n");
 }
 
 static void
-range(struct dj_sb *out, char sign, size_t first, size_t count)
+range(struct strbuf *out, char sign, size_t first, size_t count)
 {
 	char buf[64];
 
 	/* An empty range names the line before it. */
 	snprintf(buf, sizeof(buf), "%c%zu,%zu", sign,
 	    count == 0 ? first : first + 1, count);
-	dj_sb_str(out, buf);
+	strbuf_str(out, buf);
 }
 
 static void
-hunk(struct dj_sb *out, const struct ops *os, size_t s, size_t e,
+hunk(struct strbuf *out, const struct ops *os, size_t s, size_t e,
     const struct lines *A, const struct lines *B)
 {
 	size_t i, na = 0, nb = 0;
@@ -158,18 +158,18 @@ hunk(struct dj_sb *out, const struct ops *os, size_t s, size_t e,
 		na += os->o[i].t != '+';
 		nb += os->o[i].t != '-';
 	}
-	dj_sb_str(out, "@@ ");
+	strbuf_str(out, "@@ ");
 	range(out, '-', os->o[s].a, na);
-	dj_sb_str(out, " ");
+	strbuf_str(out, " ");
 	range(out, '+', os->o[s].b, nb);
-	dj_sb_str(out, " @@\n");
+	strbuf_str(out, " @@\n");
 	for (i = s; i < e; i++)
 		emit_line(out, os->o[i].t,
 		    os->o[i].t == '+' ? &B->l[os->o[i].b] : &A->l[os->o[i].a]);
 }
 
 static void
-hunks(struct dj_sb *out, const struct ops *os, const struct lines *A,
+hunks(struct strbuf *out, const struct ops *os, const struct lines *A,
     const struct lines *B)
 {
 	size_t i = 0, c, last, s, e;
@@ -195,7 +195,7 @@ hunks(struct dj_sb *out, const struct ops *os, const struct lines *A,
 
 int
 dj_diff(const char *a, size_t alen, const char *b, size_t blen,
-    const char *label_a, const char *label_b, struct dj_sb *out)
+    const char *label_a, const char *label_b, struct strbuf *out)
 {
 	struct lines A = { NULL, 0 }, B = { NULL, 0 };
 	struct ops os = { NULL, 0 };
@@ -205,11 +205,11 @@ dj_diff(const char *a, size_t alen, const char *b, size_t blen,
 		return 0;
 	if (split(a, alen, &A) == 0 && split(b, blen, &B) == 0 &&
 	    script(&A, &B, &os) == 0) {
-		dj_sb_str(out, "--- ");
-		dj_sb_str(out, label_a);
-		dj_sb_str(out, "\n+++ ");
-		dj_sb_str(out, label_b);
-		dj_sb_str(out, "\n");
+		strbuf_str(out, "--- ");
+		strbuf_str(out, label_a);
+		strbuf_str(out, "\n+++ ");
+		strbuf_str(out, label_b);
+		strbuf_str(out, "\n");
 		hunks(out, &os, &A, &B);
 		r = out->oom ? -1 : 0;
 	}

@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "as_text.h"
+#include "text.h"
 
 static void *
 xrealloc(void *p, size_t n, size_t size)

@@ -13,10 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dj_diff.h"
-#include "dj_edit.h"
-#include "dj_file.h"
-#include "dj_show.h"
+#include "diff.h"
+#include "edit.h"
+#include "file.h"
+#include "show.h"
 
 #ifndef HERSH_VERSION
 #define HERSH_VERSION "0"
@@ -270,7 +270,7 @@ static int
 print_diff(const struct opts *o, const struct dj_file *f, const char *out,
     size_t outlen)
 {
-	struct dj_sb sb = { NULL, 0, 0, 0 };
+	struct strbuf sb = { NULL, 0, 0, 0 };
 	char *la, *lb;
 	int r;
 
@@ -281,7 +281,7 @@ print_diff(const struct opts *o, const struct dj_file *f, const char *out,
 	r = dj_diff(f->data, f->len, out, outlen, la, lb, &sb);
 	if (r == 0 && sb.len > 0)
 		fwrite(sb.p, 1, sb.len, stdout);
-	dj_sb_free(&sb);
+	strbuf_free(&sb);
 	free(la);
 	free(lb);
 	if (r == -1)

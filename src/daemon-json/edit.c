@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dj_edit_int.h"
+#include "internal.h"
 
 struct ed {
 	char			*s;	/* the document without its BOM */
@@ -168,12 +168,12 @@ splice(struct ed *e, size_t a, size_t b, const char *t, size_t tn)
 }
 
 static int
-splice_sb(struct ed *e, size_t a, size_t b, struct dj_sb *sb)
+splice_sb(struct ed *e, size_t a, size_t b, struct strbuf *sb)
 {
 	int r;
 
 	r = sb->oom ? fail_scan(e) : splice(e, a, b, sb->p ? sb->p : "", sb->len);
-	dj_sb_free(sb);
+	strbuf_free(sb);
 	return r;
 }
 
@@ -201,7 +201,7 @@ static int
 ins_member(struct ed *e, const struct dj_obj *o, int root, const char *k,
     dj_gen_fn *gen, const void *arg)
 {
-	struct dj_sb sb = { NULL, 0, 0, 0 };
+	struct strbuf sb = { NULL, 0, 0, 0 };
 	const struct dj_member *last;
 	char ind[DJ_IND_MAX * 2];
 	size_t is, in;
@@ -215,13 +215,13 @@ ins_member(struct ed *e, const struct dj_obj *o, int root, const char *k,
 			in = DJ_IND_MAX - 1;
 		memcpy(ind, e->s + is, in);
 		ind[in] = '\0';
-		dj_sb_str(&sb, ",");
+		strbuf_str(&sb, ",");
 		if (ml || o->n > 1)	/* the whitespace after a comma */
-			dj_sb_add(&sb, e->s + last->sep, last->key - last->sep);
+			strbuf_add(&sb, e->s + last->sep, last->key - last->sep);
 		else			/* {"only": 1}: no comma to copy from */
-			dj_sb_str(&sb, e->st.csep);
-		dj_sb_jstr(&sb, k);
-		dj_sb_add(&sb, e->s + last->key_end, last->val - last->key_end);
+			strbuf_str(&sb, e->st.csep);
+		strbuf_jstr(&sb, k);
+		strbuf_add(&sb, e->s + last->key_end, last->val - last->key_end);
 		gen(&sb, &e->st, ml, ind, arg);
 		return splice_sb(e, last->val_end, last->val_end, &sb);
 	}
@@ -229,18 +229,18 @@ ins_member(struct ed *e, const struct dj_obj *o, int root, const char *k,
 	dj_line_indent(e->s, o->open, &is, &in);
 	dj_ind_plus(ind, e->s + is, in, e->st.unit);
 	if (ml) {
-		dj_sb_str(&sb, e->st.nl);
-		dj_sb_str(&sb, ind);
+		strbuf_str(&sb, e->st.nl);
+		strbuf_str(&sb, ind);
 	} else
-		dj_sb_str(&sb, e->st.pad);
-	dj_sb_jstr(&sb, k);
-	dj_sb_str(&sb, e->st.colon);
+		strbuf_str(&sb, e->st.pad);
+	strbuf_jstr(&sb, k);
+	strbuf_str(&sb, e->st.colon);
 	gen(&sb, &e->st, ml, ind, arg);
 	if (ml) {
-		dj_sb_str(&sb, e->st.nl);
-		dj_sb_add(&sb, e->s + is, in);
+		strbuf_str(&sb, e->st.nl);
+		strbuf_add(&sb, e->s + is, in);
 	} else
-		dj_sb_str(&sb, e->st.pad);
+		strbuf_str(&sb, e->st.pad);
 	return splice_sb(e, o->open + 1, o->close, &sb);
 }
 
@@ -249,7 +249,7 @@ static int
 set_value(struct ed *e, const struct dj_member *m, int ml, dj_gen_fn *gen,
     const void *arg)
 {
-	struct dj_sb sb = { NULL, 0, 0, 0 };
+	struct strbuf sb = { NULL, 0, 0, 0 };
 	char ind[DJ_IND_MAX];
 	size_t is, in;
 

@@ -22,9 +22,9 @@
 #include <string>
 #include <vector>
 
-#include "as_apt.h"
+#include "apt.h"
 extern "C" {
-#include "common_file.h"
+#include "lib/atomic-file.h"
 }
 
 namespace {

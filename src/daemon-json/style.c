@@ -5,7 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "dj_edit_int.h"
+#include "internal.h"
 
 /* Copy [p, p+n) into OUT (SIZE bytes) if it fits; else keep OUT. */
 static void
@@ -97,95 +97,95 @@ dj_ind_plus(char *out, const char *ind, size_t indlen, const char *unit)
 }
 
 static void
-nl_ind(struct dj_sb *b, const struct dj_style *st, const char *ind, int unit)
+nl_ind(struct strbuf *b, const struct dj_style *st, const char *ind, int unit)
 {
-	dj_sb_str(b, st->nl);
-	dj_sb_str(b, ind);
+	strbuf_str(b, st->nl);
+	strbuf_str(b, ind);
 	if (unit)
-		dj_sb_str(b, st->unit);
+		strbuf_str(b, st->unit);
 }
 
 static void
-obj_open(struct dj_sb *b, const struct dj_style *st, int ml, const char *ind)
+obj_open(struct strbuf *b, const struct dj_style *st, int ml, const char *ind)
 {
-	dj_sb_str(b, "{");
+	strbuf_str(b, "{");
 	if (ml)
 		nl_ind(b, st, ind, 1);
 	else
-		dj_sb_str(b, st->pad);
+		strbuf_str(b, st->pad);
 }
 
 static void
-obj_next(struct dj_sb *b, const struct dj_style *st, int ml, const char *ind)
+obj_next(struct strbuf *b, const struct dj_style *st, int ml, const char *ind)
 {
-	dj_sb_str(b, ",");
+	strbuf_str(b, ",");
 	if (ml)
 		nl_ind(b, st, ind, 1);
 	else
-		dj_sb_str(b, st->csep);
+		strbuf_str(b, st->csep);
 }
 
 static void
-obj_close(struct dj_sb *b, const struct dj_style *st, int ml, const char *ind)
+obj_close(struct strbuf *b, const struct dj_style *st, int ml, const char *ind)
 {
 	if (ml)
 		nl_ind(b, st, ind, 0);
 	else
-		dj_sb_str(b, st->pad);
-	dj_sb_str(b, "}");
+		strbuf_str(b, st->pad);
+	strbuf_str(b, "}");
 }
 
 static void
-key(struct dj_sb *b, const struct dj_style *st, const char *k)
+key(struct strbuf *b, const struct dj_style *st, const char *k)
 {
-	dj_sb_jstr(b, k);
-	dj_sb_str(b, st->colon);
+	strbuf_jstr(b, k);
+	strbuf_str(b, st->colon);
 }
 
 void
-dj_gen_string(struct dj_sb *b, const struct dj_style *st, int ml,
+dj_gen_string(struct strbuf *b, const struct dj_style *st, int ml,
     const char *ind, const void *arg)
 {
 	(void)st;
 	(void)ml;
 	(void)ind;
-	dj_sb_jstr(b, arg);
+	strbuf_jstr(b, arg);
 }
 
 /* runtimeArgs: one element a line only when ML and the document does so. */
 void
-dj_gen_args(struct dj_sb *b, const struct dj_style *st, int ml,
+dj_gen_args(struct strbuf *b, const struct dj_style *st, int ml,
     const char *ind, const void *arg)
 {
 	const struct dj_add_req *rq = arg;
 	size_t i;
 
-	dj_sb_str(b, "[");
+	strbuf_str(b, "[");
 	for (i = 0; i < rq->nargs; i++) {
 		if (i > 0) {
-			dj_sb_str(b, ",");
+			strbuf_str(b, ",");
 			if (!ml)
-				dj_sb_str(b, st->acsep);
+				strbuf_str(b, st->acsep);
 		}
 		if (ml)
 			nl_ind(b, st, ind, 1);
-		dj_sb_jstr(b, rq->args[i]);
+		strbuf_jstr(b, rq->args[i]);
 	}
 	if (ml && rq->nargs > 0)
 		nl_ind(b, st, ind, 0);
-	dj_sb_str(b, "]");
+	strbuf_str(b, "]");
 }
 
 /* runtimeArgs as a member of an entry laid out one member a line when ML. */
 void
-dj_gen_args_member(struct dj_sb *b, const struct dj_style *st, int ml,
+dj_gen_args_member(struct strbuf *b, const struct dj_style *st, int ml,
     const char *ind, const void *arg)
 {
 	dj_gen_args(b, st, ml && st->arr_ml, ind, arg);
 }
 
 void
-dj_gen_entry(struct dj_sb *b, const struct dj_style *st, int ml,
+dj_gen_entry(struct strbuf *b, const struct dj_style *st, int ml,
     const char *ind, const void *arg)
 {
 	const struct dj_add_req *rq = arg;
@@ -194,7 +194,7 @@ dj_gen_entry(struct dj_sb *b, const struct dj_style *st, int ml,
 	dj_ind_plus(sub, ind, strlen(ind), st->unit);
 	obj_open(b, st, ml, ind);
 	key(b, st, "path");
-	dj_sb_jstr(b, rq->path);
+	strbuf_jstr(b, rq->path);
 	if (rq->args_mode == DJ_ARGS_SET) {
 		obj_next(b, st, ml, ind);
 		key(b, st, "runtimeArgs");
@@ -204,7 +204,7 @@ dj_gen_entry(struct dj_sb *b, const struct dj_style *st, int ml,
 }
 
 void
-dj_gen_runtimes(struct dj_sb *b, const struct dj_style *st, int ml,
+dj_gen_runtimes(struct strbuf *b, const struct dj_style *st, int ml,
     const char *ind, const void *arg)
 {
 	const struct dj_add_req *rq = arg;

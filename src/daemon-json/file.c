@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "common_file.h"
-#include "dj_file.h"
+#include "lib/atomic-file.h"
+#include "file.h"
 
 static int
 open_dir(const char *dir, int mkdir_ok, const char **what)

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "dj_scan.h"
+#include "scan.h"
 
 /*
  * Append to OUT a unified diff (3 lines of context) turning A into B,
@@ -13,6 +13,6 @@
  * 0, or -1 when out of memory.
  */
 int	dj_diff(const char *a, size_t alen, const char *b, size_t blen,
-	    const char *label_a, const char *label_b, struct dj_sb *out);
+	    const char *label_a, const char *label_b, struct strbuf *out);
 
 #endif

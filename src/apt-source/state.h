@@ -9,8 +9,8 @@
 
 #include <stddef.h>
 
-#include "as_conf.h"
-#include "as_text.h"
+#include "config.h"
+#include "text.h"
 
 /*
  * Serialise runs that change files: an exclusive flock(2) on the directory

@@ -6,7 +6,7 @@
 #ifndef AS_CMD_H
 #define AS_CMD_H
 
-#include "as_conf.h"
+#include "config.h"
 
 int	 as_cmd_show(const struct as_conf *c);
 int	 as_cmd_add(const struct as_conf *c, const char *suite);

@@ -10,8 +10,8 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "as_state.h"
-#include "common_file.h"
+#include "state.h"
+#include "lib/atomic-file.h"
 
 /* mkdir -p of PATH's parent directory, mode 0755. */
 static int

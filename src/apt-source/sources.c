@@ -6,10 +6,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "as_gvisor.h"
-#include "as_key.h"
-#include "as_text.h"
-#include "common_file.h"
+#include "sources.h"
+#include "key.h"
+#include "text.h"
+#include "lib/atomic-file.h"
 
 static char *
 xstrdup(const char *s)
