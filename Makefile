@@ -10,6 +10,7 @@
 #   sudo tests/run       every test (installs its own dependencies)
 
 PREFIX     ?= /usr
+BINDIR     ?= $(PREFIX)/bin
 SBINDIR    ?= $(PREFIX)/sbin
 DATADIR    ?= $(PREFIX)/share/hersh-gvisor
 MANDIR     ?= $(PREFIX)/share/man
@@ -42,7 +43,7 @@ DJ_SRCS     := $(wildcard src/daemon-json/*.c) $(LIB_SRCS)
 DJ_PURE     := $(filter-out src/daemon-json/main.c src/daemon-json/file.c,$(wildcard src/daemon-json/*.c)) src/lib/strbuf.c
 AS_SRCS     := $(wildcard src/apt-source/*.c) $(LIB_SRCS)
 AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
-SCRIPTS     := src/check/hersh-gvisor-check
+SCRIPTS     := src/check/hersh-gvisor-check	# to BINDIR: any docker-group user runs it
 DATA        := src/maintscript/common.sh
 MANPAGES    := $(wildcard man/*.[1-8])
 
@@ -67,9 +68,9 @@ $(BUILDDIR)/hersh-apt-source: $(call obj,$(AS_SRCS) $(AS_CXXSRCS))
 	$(CXX) $(MY_CXXFLAGS) $(LDFLAGS) -o $@ $^ $(APT_LIBS)
 
 install: all
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
-	for s in $(SCRIPTS); do [ ! -f $$s ] || install -m 0755 $$s $(DESTDIR)$(SBINDIR)/; done
+	for s in $(SCRIPTS); do [ ! -f $$s ] || install -m 0755 $$s $(DESTDIR)$(BINDIR)/; done
 	for s in $(DATA); do [ ! -f $$s ] || install -m 0644 $$s $(DESTDIR)$(DATADIR)/; done
 	for m in $(MANPAGES); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 
@@ -94,12 +95,18 @@ fuzz: $(BUILDDIR)/fuzz-dj-edit
 	  $(BUILDDIR)/fuzz-corpus tests/fixtures/daemon-json
 
 # The package builds in debian/build (debian/rules), so a package build and
-# its clean never touch build/ or dist/ of the tree.
+# its clean never touch build/ or dist/ of the tree.  Its files (.deb,
+# dbgsym, .buildinfo, .changes) are written straight into dist/: nothing is
+# picked up from the parent directory, where other builds leave theirs.
+DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+DEB_BASE  = dist/hersh-gvisor_$(VERSION)_$(DEB_ARCH)
 deb:
-	dpkg-buildpackage -us -uc -b
 	mkdir -p dist
-	mv ../hersh-gvisor_*.deb ../hersh-gvisor-dbgsym_*.deb ../hersh-gvisor_*.buildinfo ../hersh-gvisor_*.changes dist/ 2>/dev/null || true
-	@ls dist/*.deb
+	HERSH_DEB_DESTDIR=$(CURDIR)/dist dpkg-buildpackage -us -uc -b \
+	  --buildinfo-option=-u$(CURDIR)/dist --changes-option=-u$(CURDIR)/dist \
+	  --buildinfo-file=$(CURDIR)/$(DEB_BASE).buildinfo \
+	  --changes-file=$(CURDIR)/$(DEB_BASE).changes
+	@ls $(DEB_BASE).changes dist/hersh-gvisor_$(VERSION)_$(DEB_ARCH).deb
 
 deb-install:
 	apt-get update
