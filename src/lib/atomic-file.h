@@ -1,9 +1,87 @@
-/* Shared file helpers for hersh-daemon-json and hersh-apt-source. */
-#ifndef COMMON_FILE_H
-#define COMMON_FILE_H
+/*
+ * Reading and atomically replacing files, for hersh-daemon-json and
+ * hersh-apt-source.  The *_at() functions work relative to a directory
+ * file descriptor (see dirpath.h), so that a path is resolved once and
+ * nothing can redirect what follows; read_file(), atomic_replace() and
+ * resolve_target() are the older path-based interface.
+ */
+#ifndef LIB_ATOMIC_FILE_H
+#define LIB_ATOMIC_FILE_H
 
 #include <stddef.h>
 #include <sys/types.h>
+#include <time.h>
+
+/*
+ * The temporary file of a replace of DIR/NAME is DIR/.NAME.hersh-tmp.XXXXXX:
+ * distinctive, so that a caller holding the lock can tell one a killed
+ * writer left from a file of the admin's.
+ */
+#define ATOMIC_TEMP_TAG	"hersh-tmp."
+
+/* What a file was when it was read; file_replace_at() checks it is still so. */
+struct file_stamp {
+	int		exists;
+	dev_t		dev;
+	ino_t		ino;
+	off_t		size;
+	struct timespec	mtime;
+	mode_t		mode;
+	uid_t		uid;
+	gid_t		gid;
+};
+
+/* Results of the *_at() functions besides 0 (FILE_OK). */
+enum file_status {
+	FILE_OK = 0,
+	FILE_ERRNO = -1,	/* a system call failed: errno says why */
+	FILE_NOT_REGULAR = -2,	/* a directory, FIFO, socket, device or symlink */
+	FILE_TOO_BIG = -3,	/* over the size limit */
+	FILE_CHANGED = -4	/* not what was read any more: nothing replaced */
+};
+
+/* Write all LEN bytes of DATA to FD (short writes and EINTR retried).  0, or -1 with errno. */
+int	write_full(int fd, const void *data, size_t len);
+
+/*
+ * Read the regular file NAME in the directory DIRFD: a symlink, FIFO,
+ * device, socket or directory is refused (FILE_NOT_REGULAR) before it is
+ * opened, and the open itself uses O_NOFOLLOW and O_NONBLOCK, so nothing
+ * can make the read block or follow a link.  More than MAX bytes is
+ * FILE_TOO_BIG.  A missing file reads as empty with ST->exists 0.  On
+ * FILE_OK, *BUF is malloc'd and NUL-terminated (*LEN bytes before the
+ * NUL) and *ST describes the file for file_replace_at(); a file that
+ * changed while it was read is FILE_CHANGED.  On FILE_ERRNO, errno and
+ * *STEP say what failed.
+ */
+int	file_read_at(int dirfd, const char *name, size_t max, char **buf,
+	    size_t *len, struct file_stamp *st, const char **step);
+
+/*
+ * Replace NAME in DIRFD by LEN bytes of DATA, atomically and durably: a
+ * temporary file .NAME.hersh-tmp.XXXXXX is created in DIRFD (O_EXCL,
+ * O_NOFOLLOW), given the owner and mode of the file WAS describes (a new
+ * file: NEWMODE, whatever the umask), written and fsync'd; then, only if
+ * NAME is still the file WAS describes (same device, inode, size and
+ * modification time; or, when WAS says there was none, there still is
+ * none: renameat2 RENAME_NOREPLACE), it is renamed over NAME and DIRFD is
+ * fsync'd.  WAS NULL replaces whatever NAME is, keeping its owner and
+ * mode.  Returns FILE_OK; FILE_CHANGED with nothing replaced; or
+ * FILE_ERRNO with errno set and *STEP naming what failed ("create
+ * temporary file", "write", "fsync", "rename", ...).  The temporary file
+ * never outlives a failure; a crash leaves the old or the new file.
+ */
+int	file_replace_at(int dirfd, const char *name, const void *data,
+	    size_t len, const struct file_stamp *was, mode_t newmode,
+	    const char **step);
+
+/*
+ * Remove from DIRFD the temporary files of NAME (.NAME.hersh-tmp.XXXXXX,
+ * regular files only) that a killed writer left.  Only for a caller
+ * holding the lock on NAME (lock.h): no other writer is at work.  Best
+ * effort: failures are ignored.
+ */
+void	file_remove_stale_temps(int dirfd, const char *name);
 
 /*
  * Read the whole of PATH into a NUL-terminated malloc'd buffer.
@@ -13,24 +91,15 @@
 int	read_file(const char *path, char **buf, size_t *len);
 
 /*
- * Replace PATH atomically and durably with LEN bytes of DATA: a temporary
- * file in the same directory is written, fsync'd and renamed over PATH,
- * then the directory is fsync'd.  A crash leaves the old or the new file.
- * A symlink is followed: its final target is replaced and the link stays.
- * An existing file keeps its mode and owner; a new one gets NEWMODE and the
- * caller's owner.  On failure returns -1 with errno set, the temporary file
- * removed, PATH untouched, and *step (if STEP is not NULL) naming what
- * failed ("create temporary file", "write", "fsync", "rename", ...).
+ * Replace PATH atomically and durably with LEN bytes of DATA
+ * (file_replace_at() without the changed-since-read check).  A symlink
+ * is followed: its final target is replaced and the link stays.  An
+ * existing file keeps its mode and owner; a new one gets NEWMODE and the
+ * caller's owner.  On failure returns -1 with errno set, PATH untouched,
+ * and *step (if STEP is not NULL) naming what failed.
  */
 int	atomic_replace(const char *path, const void *data, size_t len,
 	    mode_t newmode, const char **step);
-
-/*
- * atomic_replace()'s temporary file for DIR/NAME is
- * DIR/.NAME.hersh-tmp.XXXXXX: distinctive, so that a caller holding a lock
- * can tell one a killed writer left from a file of the admin's.
- */
-#define ATOMIC_TEMP_TAG	"hersh-tmp."
 
 /*
  * Resolve PATH through any chain of symlinks to the file that an edit

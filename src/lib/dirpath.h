@@ -1,0 +1,69 @@
+/*
+ * Resolving a path once: open the directory that holds its final
+ * component, following symlinks the caller can trust, optionally confined
+ * inside a root directory (an image being built) and creating missing
+ * directories 0755 whatever the umask.  Everything after is done
+ * relative to that directory, so nothing can redirect it.  And the trust
+ * rule for that directory's chain when root edits a file in it.
+ */
+#ifndef LIB_DIRPATH_H
+#define LIB_DIRPATH_H
+
+#include <stddef.h>
+#include <sys/stat.h>
+#include <sys/types.h>
+
+#define DIRPATH_MKDIR		0x01	/* create every missing directory */
+#define DIRPATH_MKDIR_LAST	0x02	/* create the file's directory when only it is missing */
+#define DIRPATH_FOLLOW		0x04	/* a symlink as final component is followed to the file it names */
+#define DIRPATH_WALK		0x08	/* resolve step by step, never with openat2 (for tests) */
+
+#define DIRPATH_MAX_LINKS	40	/* symlinks followed, as the kernel allows */
+
+/* Results besides 0 and -1 (errno). */
+#define DIRPATH_REFUSED		(-2)	/* a policy refusal: WHY says it all */
+
+struct dirpath {
+	int	 fd;	/* the directory (O_RDONLY, or O_PATH when it cannot be read) */
+	char	*dir;	/* its path, symlinks resolved (confined: from the root, "/...") */
+	char	*name;	/* the final component, for use with fd */
+};
+
+/*
+ * Resolve PATH and open the directory of its final component into DP.
+ *
+ * ROOTFD -1: PATH is a path of this system (a relative one starts at the
+ * working directory).  Every symlink followed must be owned by root or
+ * by OWNER.
+ *
+ * ROOTFD a directory: PATH is confined inside it as if it were /:
+ * absolute symlinks and ".." resolve inside it, nothing outside is ever
+ * reached (openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS where
+ * the kernel has it, else a walk of our own with the same result).  The
+ * owner of symlinks is not checked there: the root is the boundary.
+ *
+ * At most DIRPATH_MAX_LINKS symlinks are followed.  A path ending in "/",
+ * "." or ".." names no file (EISDIR).  Directories created (FLAGS) get
+ * mode 0755.  Returns 0; -1 with errno set and WHY (WHYLEN bytes) the step
+ * that failed ("open directory", "create directory", "resolve path");
+ * or DIRPATH_REFUSED with WHY a sentence (a symlink of another user).
+ */
+int	dirpath_open(struct dirpath *dp, int rootfd, const char *path,
+	    unsigned flags, uid_t owner, char *why, size_t whylen);
+
+/* Close and free DP (safe on a DP that failed to open). */
+void	dirpath_close(struct dirpath *dp);
+
+/*
+ * May a program running as OWNER (0 for root) trust the directory of DP?
+ * Every directory from it up to / must be owned by root or OWNER and not
+ * writable by group or others; a sticky directory (like /tmp) may be,
+ * when what lies in it on the way (FINAL, the file's lstat, for DP's own
+ * directory; may be NULL when there is no file) is owned by root or
+ * OWNER.  Returns 0; DIRPATH_REFUSED with WHY naming the directory, its
+ * owner and mode; or -1 with errno and WHY the step.
+ */
+int	dirpath_trusted(const struct dirpath *dp, uid_t owner,
+	    const struct stat *final, char *why, size_t whylen);
+
+#endif
