@@ -36,13 +36,18 @@ MY_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS)
 #   src/lib/          shared by both C programs
 #   src/daemon-json/  hersh-daemon-json
 #   src/apt-source/   hersh-apt-source (apt.cc: the only C++ file, libapt-pkg)
-# The edit core of hersh-daemon-json (DJ_PURE) does no I/O: the fuzzer
-# links it on its own, so a file that needs the system stays out of it.
+# DJ_PURE is the pure core of hersh-daemon-json: bytes in, bytes out, no
+# I/O, no globals.  The fuzzer links exactly these files, so a file that
+# needs the system (file.c, main.c, the rest of lib/) stays out of it.
 LIB_SRCS    := $(wildcard src/lib/*.c)
-DJ_SRCS     := $(wildcard src/daemon-json/*.c) $(LIB_SRCS)
-DJ_PURE     := $(filter-out src/daemon-json/main.c src/daemon-json/file.c,$(wildcard src/daemon-json/*.c)) src/lib/strbuf.c
+DJ_PURE     := $(addprefix src/daemon-json/,scan.c document.c edit.c style.c \
+		show.c layout.c diff.c) src/lib/strbuf.c
+DJ_SRCS     := $(sort $(DJ_PURE) src/daemon-json/file.c src/daemon-json/main.c $(LIB_SRCS))
 AS_SRCS     := $(wildcard src/apt-source/*.c) $(LIB_SRCS)
 AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
+# A test driver of the lib's path resolution (tests/unit/dirpath.bats).
+TEST_PROGS  := $(BUILDDIR)/test-dirpath
+TEST_SRCS   := tests/unit/dirpath-driver.c src/lib/dirpath.c src/lib/atomic-file.c
 SCRIPTS     := src/check/hersh-gvisor-check	# to BINDIR: any docker-group user runs it
 DATA        := src/maintscript/common.sh
 MANPAGES    := $(wildcard man/*.[1-8])
@@ -51,7 +56,7 @@ obj = $(patsubst src/%,$(BUILDDIR)/%.o,$(1))
 
 PROGS := $(BUILDDIR)/hersh-daemon-json $(BUILDDIR)/hersh-apt-source
 
-all: $(PROGS)
+all: $(PROGS) $(TEST_PROGS)
 
 $(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
@@ -66,6 +71,10 @@ $(BUILDDIR)/hersh-daemon-json: $(call obj,$(DJ_SRCS))
 
 $(BUILDDIR)/hersh-apt-source: $(call obj,$(AS_SRCS) $(AS_CXXSRCS))
 	$(CXX) $(MY_CXXFLAGS) $(LDFLAGS) -o $@ $^ $(APT_LIBS)
+
+$(BUILDDIR)/test-dirpath: $(TEST_SRCS) $(wildcard src/lib/*.h)
+	@mkdir -p $(@D)
+	$(CC) $(MY_CPPFLAGS) $(MY_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
 
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8

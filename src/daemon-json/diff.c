@@ -73,7 +73,7 @@ push(struct ops *os, char t, size_t a, size_t b)
 }
 
 /* Edit script for A[a0, a1) -> B[b0, b1) from an LCS table, or as a block. */
-static int
+static void
 middle(const struct lines *A, size_t a0, size_t a1, const struct lines *B,
     size_t b0, size_t b1, struct ops *os)
 {
@@ -86,7 +86,7 @@ middle(const struct lines *A, size_t a0, size_t a1, const struct lines *B,
 			push(os, '-', i, b0);
 		for (j = b0; j < b1; j++)
 			push(os, '+', a1, j);
-		return 0;
+		return;
 	}
 #define T(i, j)	t[(i) * (m + 1) + (j)]
 	for (i = n; i-- > 0;)
@@ -104,7 +104,6 @@ middle(const struct lines *A, size_t a0, size_t a1, const struct lines *B,
 	}
 #undef T
 	free(t);
-	return 0;
 }
 
 static int

@@ -4,7 +4,7 @@
 
 #include <stddef.h>
 
-#include "scan.h"
+#include "lib/strbuf.h"
 
 /*
  * Append to OUT a unified diff (3 lines of context) turning A into B,

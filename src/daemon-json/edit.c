@@ -1,162 +1,43 @@
 /*
- * add and remove: locate the byte spans of the top-level members, of the
- * "runtimes" members and of the entry's members, then splice.  Every
- * byte outside what changes is kept.  Pure: no I/O, no globals.
+ * add, remove and tidy: find the spans in the scanner's tree, splice, and
+ * scan the result again (so every step starts from a valid document and
+ * the last one is checked too).  Every byte outside what changes is kept.
+ * Pure: no I/O, no globals.
  */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "internal.h"
+#include "edit.h"
+#include "style.h"
 
 struct ed {
 	char			*s;	/* the document without its BOM */
 	size_t			 len;
+	struct dj_tree		 t;	/* of s, rescanned after each splice */
 	struct dj_style		 st;
 	struct dj_result	*res;
 };
 
-/* Where things are: indexes are DJ_NONE when absent. */
-struct loc {
-	struct dj_obj	root, rt, ent;
-	size_t		ri, di, ni;
-};
-
-static const char *
-found(char c)
-{
-	switch (c) {
-	case '{': return "an object";
-	case '[': return "an array";
-	case '"': return "a string";
-	case 't':
-	case 'f': return "a boolean";
-	case 'n': return "null";
-	}
-	return "a number";
-}
-
-static void
-loc_free(struct loc *l)
-{
-	dj_obj_free(&l->root);
-	dj_obj_free(&l->rt);
-	dj_obj_free(&l->ent);
-}
+#define VAL(e, i)	(&(e)->t.v[(i)])
+#define MEM(e, o, i)	dj_member(&(e)->t, (o), (i))
 
 static int
-fail_scan(struct ed *e)
+fail_oom(struct ed *e)
 {
-	dj_fail_at(e->res, DJ_ENOMEM, e->s, e->len, DJ_NONE,
-	    "out of memory (or internal scan error)");
+	snprintf(e->res->msg, sizeof(e->res->msg), "out of memory");
 	return -1;
 }
 
-/* The member KEY of O, or DJ_NONE; -1 (after an error) on a duplicate. */
-static int
-find_unique(struct ed *e, const struct dj_obj *o, const char *key, size_t *idx)
-{
-	size_t i;
-
-	*idx = DJ_NONE;
-	for (i = 0; i < o->n; i++) {
-		if (!dj_str_eq(e->s, o->m[i].key, o->m[i].key_end, key))
-			continue;
-		if (*idx != DJ_NONE) {
-			dj_fail_at(e->res, DJ_ECONTENT, e->s, e->len,
-			    o->m[i].key, "duplicate key %.*s",
-			    (int)(o->m[i].key_end - o->m[i].key > 80 ? 80 :
-			    o->m[i].key_end - o->m[i].key), e->s + o->m[i].key);
-			return -1;
-		}
-		*idx = i;
-	}
-	return 0;
-}
-
-static int
-check_entry_dups(struct ed *e, const struct dj_obj *o)
-{
-	size_t i, j;
-
-	for (j = 1; j < o->n; j++)
-		for (i = 0; i < j; i++)
-			if (dj_str_same(e->s, o->m[i].key, o->m[i].key_end,
-			    o->m[j].key, o->m[j].key_end)) {
-				dj_fail_at(e->res, DJ_ECONTENT, e->s, e->len,
-				    o->m[j].key, "duplicate key %.*s in runtime entry",
-				    (int)(o->m[j].key_end - o->m[j].key > 80 ? 80 :
-				    o->m[j].key_end - o->m[j].key),
-				    e->s + o->m[j].key);
-				return -1;
-			}
-	return 0;
-}
-
-static int
-want_object(struct ed *e, size_t val, const char *what)
-{
-	if (e->s[val] == '{')
-		return 0;
-	dj_fail_at(e->res, DJ_ECONTENT, e->s, e->len, val,
-	    "%s is not an object: found %s", what, found(e->s[val]));
-	return -1;
-}
-
-/*
- * Find root, "runtimes", NAME (unless NULL) and default-runtime.  CHECK_ENTRY also
- * rejects duplicate keys inside the entry; CHECK_DEFAULT (when it is to be
- * overwritten) a default-runtime that is not a string.
- */
-static int
-locate(struct ed *e, const char *name, int check_entry, int check_default,
-    struct loc *l)
-{
-	char what[128];
-	size_t v;
-
-	memset(l, 0, sizeof(*l));
-	l->ri = l->di = l->ni = DJ_NONE;
-	if (dj_scan_obj(e->s, e->len, dj_ws(e->s, e->len, 0), &l->root) == -1)
-		return fail_scan(e);
-	if (find_unique(e, &l->root, "runtimes", &l->ri) == -1 ||
-	    find_unique(e, &l->root, "default-runtime", &l->di) == -1)
-		return -1;
-	if (check_default && l->di != DJ_NONE &&
-	    e->s[v = l->root.m[l->di].val] != '"') {
-		dj_fail_at(e->res, DJ_ECONTENT, e->s, e->len, v,
-		    "\"default-runtime\" is not a string: found %s", found(e->s[v]));
-		return -1;
-	}
-	if (l->ri == DJ_NONE)
-		return 0;
-	if (want_object(e, v = l->root.m[l->ri].val, "\"runtimes\"") == -1)
-		return -1;
-	if (dj_scan_obj(e->s, e->len, v, &l->rt) == -1)
-		return fail_scan(e);
-	if (name == NULL)
-		return 0;
-	if (find_unique(e, &l->rt, name, &l->ni) == -1)
-		return -1;
-	if (l->ni == DJ_NONE)
-		return 0;
-	snprintf(what, sizeof(what), "runtime %.*s",
-	    (int)(l->rt.m[l->ni].key_end - l->rt.m[l->ni].key > 80 ? 80 :
-	    l->rt.m[l->ni].key_end - l->rt.m[l->ni].key), e->s + l->rt.m[l->ni].key);
-	if (want_object(e, v = l->rt.m[l->ni].val, what) == -1)
-		return -1;
-	if (dj_scan_obj(e->s, e->len, v, &l->ent) == -1)
-		return fail_scan(e);
-	return check_entry ? check_entry_dups(e, &l->ent) : 0;
-}
-
+/* Replace [a, b) of the document by TN bytes of T, then scan it again. */
 static int
 splice(struct ed *e, size_t a, size_t b, const char *t, size_t tn)
 {
+	struct dj_error err;
 	char *n;
 
 	if ((n = malloc(e->len - (b - a) + tn + 1)) == NULL)
-		return fail_scan(e);
+		return fail_oom(e);
 	memcpy(n, e->s, a);
 	memcpy(n + a, t, tn);
 	memcpy(n + a + tn, e->s + b, e->len - b);
@@ -164,7 +45,14 @@ splice(struct ed *e, size_t a, size_t b, const char *t, size_t tn)
 	n[e->len] = '\0';
 	free(e->s);
 	e->s = n;
-	return 0;
+	dj_tree_free(&e->t);
+	if (dj_scan(e->s, e->len, &e->t, &err) == 0)
+		return 0;
+	if (err.off == DJ_NONE)
+		return fail_oom(e);
+	dj_fail_at(e->res, e->s, e->len, err.off,
+	    "internal error: the edit would produce invalid JSON (%s)", err.msg);
+	return -1;
 }
 
 static int
@@ -172,61 +60,69 @@ splice_sb(struct ed *e, size_t a, size_t b, struct strbuf *sb)
 {
 	int r;
 
-	r = sb->oom ? fail_scan(e) : splice(e, a, b, sb->p ? sb->p : "", sb->len);
+	r = sb->oom ? fail_oom(e) : splice(e, a, b, sb->p ? sb->p : "", sb->len);
 	strbuf_free(sb);
 	return r;
 }
 
-/*
- * Delete member I of O.  The last member goes with the comma before it,
- * any other with the comma and whitespace after it, the only one leaves
- * "{}": the exact inverse of ins_member().
- */
-static int
-del_member(struct ed *e, const struct dj_obj *o, size_t i)
+static size_t
+val_end(const struct ed *e, const struct dj_member *m)
 {
-	if (o->n == 1)
-		return splice(e, o->open + 1, o->close, "", 0);
-	if (i + 1 < o->n)
-		return splice(e, o->m[i].key, o->m[i + 1].key, "", 0);
-	return splice(e, o->m[i - 1].val_end, o->m[i].val_end, "", 0);
+	return VAL(e, m->val)->end;
 }
 
 /*
- * Append KEY: value to O.  After a last member: ",", that member's
- * whitespace, key, its colon, value.  Into an empty object: one member
- * a line in the document's style (top level: always).
+ * Delete member I of object O.  The last member goes with the comma
+ * before it, any other with the comma and whitespace after it, the only
+ * one leaves "{}": the exact inverse of ins_member().
  */
 static int
-ins_member(struct ed *e, const struct dj_obj *o, int root, const char *k,
-    dj_gen_fn *gen, const void *arg)
+del_member(struct ed *e, size_t o, size_t i)
+{
+	const struct dj_value *ov = VAL(e, o);
+
+	if (ov->n == 1)
+		return splice(e, ov->start + 1, ov->end - 1, "", 0);
+	if (i + 1 < ov->n)
+		return splice(e, MEM(e, o, i)->key, MEM(e, o, i + 1)->key, "", 0);
+	return splice(e, val_end(e, MEM(e, o, i - 1)), val_end(e, MEM(e, o, i)),
+	    "", 0);
+}
+
+/*
+ * Append KEY: value to object O.  After a last member: ",", that
+ * member's whitespace, key, its colon, value.  Into an empty object: one
+ * member a line in the document's style (top level: always).
+ */
+static int
+ins_member(struct ed *e, size_t o, int root, const char *k, dj_gen_fn *gen,
+    const void *arg)
 {
 	struct strbuf sb = { NULL, 0, 0, 0 };
+	const struct dj_value *ov = VAL(e, o);
 	const struct dj_member *last;
 	char ind[DJ_IND_MAX * 2];
-	size_t is, in;
+	size_t is, in, at;
 	int ml;
 
-	if (o->n > 0) {
-		last = &o->m[o->n - 1];
+	if (ov->n > 0) {
+		last = MEM(e, o, ov->n - 1);
 		ml = memchr(e->s + last->sep, '\n', last->key - last->sep) != NULL;
-		dj_line_indent(e->s, last->key, &is, &in);
-		if (in >= DJ_IND_MAX)
-			in = DJ_IND_MAX - 1;
-		memcpy(ind, e->s + is, in);
-		ind[in] = '\0';
+		dj_line_indent(e->s, last->key, ind);
 		strbuf_str(&sb, ",");
-		if (ml || o->n > 1)	/* the whitespace after a comma */
+		if (ml || ov->n > 1)	/* the whitespace after a comma */
 			strbuf_add(&sb, e->s + last->sep, last->key - last->sep);
 		else			/* {"only": 1}: no comma to copy from */
 			strbuf_str(&sb, e->st.csep);
 		strbuf_jstr(&sb, k);
-		strbuf_add(&sb, e->s + last->key_end, last->val - last->key_end);
+		strbuf_add(&sb, e->s + last->key_end,
+		    VAL(e, last->val)->start - last->key_end);
 		gen(&sb, &e->st, ml, ind, arg);
-		return splice_sb(e, last->val_end, last->val_end, &sb);
+		at = val_end(e, last);
+		return splice_sb(e, at, at, &sb);
 	}
 	ml = root || e->st.ml;
-	dj_line_indent(e->s, o->open, &is, &in);
+	dj_line_blanks(e->s, ov->start, &is, &in);
 	dj_ind_plus(ind, e->s + is, in, e->st.unit);
 	if (ml) {
 		strbuf_str(&sb, e->st.nl);
@@ -241,101 +137,42 @@ ins_member(struct ed *e, const struct dj_obj *o, int root, const char *k,
 		strbuf_add(&sb, e->s + is, in);
 	} else
 		strbuf_str(&sb, e->st.pad);
-	return splice_sb(e, o->open + 1, o->close, &sb);
+	return splice_sb(e, ov->start + 1, ov->end - 1, &sb);
 }
 
-/* Replace the value of member I of O by generated text. */
+/* Replace the value of member M by generated text. */
 static int
 set_value(struct ed *e, const struct dj_member *m, int ml, dj_gen_fn *gen,
     const void *arg)
 {
 	struct strbuf sb = { NULL, 0, 0, 0 };
 	char ind[DJ_IND_MAX];
-	size_t is, in;
 
-	dj_line_indent(e->s, m->key, &is, &in);
-	if (in >= DJ_IND_MAX)
-		in = DJ_IND_MAX - 1;
-	memcpy(ind, e->s + is, in);
-	ind[in] = '\0';
+	dj_line_indent(e->s, m->key, ind);
 	gen(&sb, &e->st, ml, ind, arg);
-	return splice_sb(e, m->val, m->val_end, &sb);
-}
-
-/* Is the value at [v, ve) an array of exactly the strings requested? */
-static int
-args_equal(const struct ed *e, size_t v, size_t ve, const struct dj_add_req *rq)
-{
-	size_t i = v, k = 0, end;
-
-	if (e->s[i] != '[')
-		return 0;
-	i = dj_ws(e->s, ve, i + 1);
-	if (e->s[i] == ']')
-		return rq->nargs == 0;
-	for (;;) {
-		if (e->s[i] != '"' || k >= rq->nargs ||
-		    (end = dj_skip_value(e->s, ve, i)) == DJ_NONE ||
-		    !dj_str_eq(e->s, i, end, rq->args[k]))
-			return 0;
-		k++;
-		i = dj_ws(e->s, ve, end);
-		if (i >= ve || e->s[i] != ',')
-			break;
-		i = dj_ws(e->s, ve, i + 1);
-	}
-	return k == rq->nargs && i < ve && e->s[i] == ']';
+	return splice_sb(e, VAL(e, m->val)->start, VAL(e, m->val)->end, &sb);
 }
 
 static int
 is_string(const struct ed *e, const struct dj_member *m, const char *want)
 {
-	return e->s[m->val] == '"' && dj_str_eq(e->s, m->val, m->val_end, want);
+	return dj_str_is(&e->t, m->val, want, strlen(want));
 }
 
-/* Make sure runtimes.NAME exists (new: with path and runtimeArgs). */
+/* Is value V an array of exactly the strings requested? */
 static int
-step_entry(struct ed *e, const struct dj_add_req *rq)
+args_equal(const struct ed *e, size_t v, const struct dj_add_req *rq)
 {
-	struct loc l;
-	int r = 0;
+	const struct dj_value *a = VAL(e, v);
+	size_t k;
 
-	if (locate(e, rq->name, 1, rq->default_mode == DJ_DEFAULT_SET, &l) == -1) {
-		loc_free(&l);
-		return -1;
-	}
-	if (l.ri == DJ_NONE)
-		r = ins_member(e, &l.root, 1, "runtimes", dj_gen_runtimes, rq);
-	else if (l.ni == DJ_NONE)
-		r = ins_member(e, &l.rt, 0, rq->name, dj_gen_entry, rq);
-	if (r == 0 && (l.ri == DJ_NONE || l.ni == DJ_NONE))
-		e->res->changes |= DJ_CH_CREATED;
-	loc_free(&l);
-	return r;
-}
-
-static int
-step_path(struct ed *e, const struct dj_add_req *rq)
-{
-	struct loc l;
-	size_t pi;
-	int r = 0, changed = 1;
-
-	if (locate(e, rq->name, 1, 0, &l) == -1 ||
-	    find_unique(e, &l.ent, "path", &pi) == -1) {
-		loc_free(&l);
-		return -1;
-	}
-	if (pi == DJ_NONE)
-		r = ins_member(e, &l.ent, 0, "path", dj_gen_string, rq->path);
-	else if (!is_string(e, &l.ent.m[pi], rq->path))
-		r = set_value(e, &l.ent.m[pi], 0, dj_gen_string, rq->path);
-	else
-		changed = 0;
-	if (r == 0 && changed)
-		e->res->changes |= DJ_CH_PATH;
-	loc_free(&l);
-	return r;
+	if (a->type != DJ_ARRAY || a->n != rq->nargs)
+		return 0;
+	for (k = 0; k < a->n; k++)
+		if (!dj_str_is(&e->t, e->t.el[a->first + k], rq->args[k],
+		    strlen(rq->args[k])))
+			return 0;
+	return 1;
 }
 
 /*
@@ -345,154 +182,185 @@ step_path(struct ed *e, const struct dj_add_req *rq)
 static int
 args_multiline(const struct ed *e, const struct dj_member *m)
 {
-	size_t j;
+	const struct dj_value *a = VAL(e, m->val);
+	size_t first;
 
-	if (e->s[m->val] == '[') {
-		j = dj_ws(e->s, m->val_end, m->val + 1);
-		if (e->s[j] != ']')
-			return memchr(e->s + m->val, '\n', j - m->val) != NULL;
+	if (a->type == DJ_ARRAY && a->n > 0) {
+		first = VAL(e, e->t.el[a->first])->start;
+		return memchr(e->s + a->start, '\n', first - a->start) != NULL;
 	}
 	return e->st.arr_ml && memchr(e->s + m->sep, '\n', m->key - m->sep) != NULL;
+}
+
+/* R, the result of a step; on success its change CH is recorded. */
+static int
+changed(struct ed *e, int r, unsigned ch)
+{
+	if (r == 0)
+		e->res->changes |= ch;
+	return r;
+}
+
+/* Every edit finds "default-runtime" (refusing a second one) and wants an object entry. */
+static int
+locate(struct ed *e, const char *name, unsigned flags, struct dj_loc *l)
+{
+	return dj_locate(&e->t, name, flags | DJ_LOC_DEFAULT |
+	    DJ_LOC_ENTRY_OBJECT, l, e->res);
+}
+
+/* Make sure runtimes.NAME exists (new: with path and runtimeArgs). */
+static int
+step_entry(struct ed *e, const struct dj_add_req *rq)
+{
+	struct dj_loc l;
+
+	if (locate(e, rq->name, DJ_LOC_ENTRY_UNIQUE |
+	    (rq->default_mode == DJ_DEFAULT_SET ? DJ_LOC_DEFAULT_STRING : 0),
+	    &l) == -1)
+		return -1;
+	if (l.rt == DJ_NONE)
+		return changed(e, ins_member(e, l.root, 1, "runtimes",
+		    dj_gen_runtimes, rq), DJ_CH_CREATED);
+	if (l.ent == DJ_NONE)
+		return changed(e, ins_member(e, l.rt, 0, rq->name, dj_gen_entry,
+		    rq), DJ_CH_CREATED);
+	return 0;
+}
+
+static int
+step_path(struct ed *e, const struct dj_add_req *rq)
+{
+	struct dj_loc l;
+	size_t pi;
+
+	if (locate(e, rq->name, DJ_LOC_ENTRY_UNIQUE, &l) == -1)
+		return -1;
+	if ((pi = dj_find(&e->t, l.ent, "path")) == DJ_NONE)
+		return changed(e, ins_member(e, l.ent, 0, "path", dj_gen_string,
+		    rq->path), DJ_CH_PATH);
+	if (!is_string(e, MEM(e, l.ent, pi), rq->path))
+		return changed(e, set_value(e, MEM(e, l.ent, pi), 0,
+		    dj_gen_string, rq->path), DJ_CH_PATH);
+	return 0;
 }
 
 static int
 step_args(struct ed *e, const struct dj_add_req *rq)
 {
-	struct loc l;
+	const struct dj_member *m;
+	struct dj_loc l;
 	size_t ai;
-	int r = 0, changed = 0;
 
 	if (rq->args_mode == DJ_ARGS_KEEP)
 		return 0;
-	if (locate(e, rq->name, 1, 0, &l) == -1 ||
-	    find_unique(e, &l.ent, "runtimeArgs", &ai) == -1) {
-		loc_free(&l);
+	if (locate(e, rq->name, DJ_LOC_ENTRY_UNIQUE, &l) == -1)
 		return -1;
-	}
-	if (rq->args_mode == DJ_ARGS_CLEAR) {
-		if (ai != DJ_NONE && (r = del_member(e, &l.ent, ai)) == 0)
-			e->res->changes |= DJ_CH_ARGS_CLEARED;
-	} else if (ai == DJ_NONE) {
-		changed = 1;
-		r = ins_member(e, &l.ent, 0, "runtimeArgs", dj_gen_args_member, rq);
-	} else if (!args_equal(e, l.ent.m[ai].val, l.ent.m[ai].val_end, rq)) {
-		changed = 1;
-		r = set_value(e, &l.ent.m[ai], args_multiline(e, &l.ent.m[ai]),
-		    dj_gen_args, rq);
-	}
-	if (r == 0 && changed)
-		e->res->changes |= DJ_CH_ARGS;
-	loc_free(&l);
-	return r;
+	ai = dj_find(&e->t, l.ent, "runtimeArgs");
+	if (rq->args_mode == DJ_ARGS_CLEAR)
+		return ai == DJ_NONE ? 0 : changed(e, del_member(e, l.ent, ai),
+		    DJ_CH_ARGS_CLEARED);
+	if (ai == DJ_NONE)
+		return changed(e, ins_member(e, l.ent, 0, "runtimeArgs",
+		    dj_gen_args_member, rq), DJ_CH_ARGS);
+	m = MEM(e, l.ent, ai);
+	if (!args_equal(e, m->val, rq))
+		return changed(e, set_value(e, m, args_multiline(e, m),
+		    dj_gen_args, rq), DJ_CH_ARGS);
+	return 0;
 }
 
 static int
 step_default(struct ed *e, const char *name, enum dj_default_mode mode,
     unsigned flags)
 {
-	struct loc l;
-	int r = 0;
+	const struct dj_member *d;
+	struct dj_loc l;
 
 	if (mode == DJ_DEFAULT_KEEP)
 		return 0;
-	if (locate(e, name, 0, mode == DJ_DEFAULT_SET, &l) == -1) {
-		loc_free(&l);
+	if (locate(e, NULL, mode == DJ_DEFAULT_SET ? DJ_LOC_DEFAULT_STRING : 0,
+	    &l) == -1)
 		return -1;
-	}
-	if (mode == DJ_DEFAULT_SET && l.di == DJ_NONE) {
-		if ((r = ins_member(e, &l.root, 1, "default-runtime",
-		    dj_gen_string, name)) == 0)
-			e->res->changes |= DJ_CH_DEFAULT_SET;
-	} else if (mode == DJ_DEFAULT_SET &&
-	    !is_string(e, &l.root.m[l.di], name)) {
-		if ((r = set_value(e, &l.root.m[l.di], 0, dj_gen_string,
-		    name)) == 0)
-			e->res->changes |= DJ_CH_DEFAULT_SET;
-	} else if (mode == DJ_DEFAULT_UNSET && l.di != DJ_NONE &&
-	    is_string(e, &l.root.m[l.di], name)) {
-		if (flags & DJ_RELOAD_SAFE) {
-			if (strcmp(name, "runc") != 0 && (r = set_value(e,
-			    &l.root.m[l.di], 0, dj_gen_string, "runc")) == 0)
-				e->res->changes |= DJ_CH_DEFAULT_RUNC;
-		} else if ((r = del_member(e, &l.root, l.di)) == 0)
-			e->res->changes |= DJ_CH_DEFAULT_UNSET;
-	}
-	loc_free(&l);
-	return r;
+	d = l.di == DJ_NONE ? NULL : MEM(e, l.root, l.di);
+	if (mode == DJ_DEFAULT_SET && d == NULL)
+		return changed(e, ins_member(e, l.root, 1, "default-runtime",
+		    dj_gen_string, name), DJ_CH_DEFAULT_SET);
+	if (mode == DJ_DEFAULT_SET && !is_string(e, d, name))
+		return changed(e, set_value(e, d, 0, dj_gen_string, name),
+		    DJ_CH_DEFAULT_SET);
+	if (mode == DJ_DEFAULT_SET || d == NULL || !is_string(e, d, name))
+		return 0;
+	if (!(flags & DJ_RELOAD_SAFE))
+		return changed(e, del_member(e, l.root, l.di),
+		    DJ_CH_DEFAULT_UNSET);
+	if (strcmp(name, "runc") != 0)
+		return changed(e, set_value(e, d, 0, dj_gen_string, "runc"),
+		    DJ_CH_DEFAULT_RUNC);
+	return 0;
 }
 
 static int
 step_remove(struct ed *e, const char *name, unsigned flags)
 {
-	struct loc l;
-	int r = 0;
+	struct dj_loc l;
 
-	if (locate(e, name, 0, 0, &l) == -1) {
-		loc_free(&l);
+	if (locate(e, name, 0, &l) == -1)
 		return -1;
-	}
-	if (l.ni != DJ_NONE && l.rt.n == 1 && !(flags & DJ_RELOAD_SAFE)) {
-		if ((r = del_member(e, &l.root, l.ri)) == 0)
-			e->res->changes |= DJ_CH_REMOVED | DJ_CH_RUNTIMES_REMOVED;
-	} else if (l.ni != DJ_NONE) {
-		if ((r = del_member(e, &l.rt, l.ni)) == 0)
-			e->res->changes |= DJ_CH_REMOVED;
-	}
-	loc_free(&l);
-	return r;
+	if (l.ent == DJ_NONE)
+		return 0;
+	if (VAL(e, l.rt)->n == 1 && !(flags & DJ_RELOAD_SAFE))
+		return changed(e, del_member(e, l.root, l.ri),
+		    DJ_CH_REMOVED | DJ_CH_RUNTIMES_REMOVED);
+	return changed(e, del_member(e, l.rt, l.ni), DJ_CH_REMOVED);
 }
 
 /* Delete "runtimes" when it is an empty object. */
 static int
 step_tidy(struct ed *e)
 {
-	struct loc l;
-	int r = 0;
+	struct dj_loc l;
 
-	if (locate(e, NULL, 0, 0, &l) == -1) {
-		loc_free(&l);
+	if (locate(e, NULL, 0, &l) == -1)
 		return -1;
-	}
-	if (l.ri != DJ_NONE && l.rt.n == 0 &&
-	    (r = del_member(e, &l.root, l.ri)) == 0)
-		e->res->changes |= DJ_CH_RUNTIMES_REMOVED;
-	loc_free(&l);
-	return r;
+	if (l.rt == DJ_NONE || VAL(e, l.rt)->n != 0)
+		return 0;
+	return changed(e, del_member(e, l.root, l.ri), DJ_CH_RUNTIMES_REMOVED);
 }
 
 /*
- * Set up E from IN: BOM stripped (its length in *BOM), syntax checked,
+ * Set up E from IN: BOM skipped (its length in *BOM), document scanned,
  * style detected.  An empty or blank document reads as "{}\n" when
- * BLANK_AS_OBJECT, else E->s stays NULL.
+ * BLANK_AS_OBJECT, else E->s stays NULL: nothing to edit.
  */
 static int
 ed_init(struct ed *e, const char *in, size_t len, int blank_as_object,
     size_t *bom, struct dj_result *res)
 {
-	struct dj_obj root;
+	struct dj_doc d;
 
 	memset(res, 0, sizeof(*res));
 	memset(e, 0, sizeof(*e));
 	e->res = res;
-	*bom = dj_bom(in, len);
-	in += *bom;
-	len -= *bom;
-	if (dj_ws(in, len, 0) == len) {
-		if (!blank_as_object)
-			return 0;
-		in = "{}\n";
-		len = 3;
-	} else if (dj_check_syntax(in, len, res, NULL) == -1)
+	if (dj_doc_read(&d, in, len, res) == -1) {
+		dj_doc_free(&d);
 		return -1;
-	if ((e->s = malloc(len + 1)) == NULL)
-		return fail_scan(e);
-	memcpy(e->s, in, len);
-	e->s[len] = '\0';
-	e->len = len;
-	if (dj_scan_obj(e->s, e->len, dj_ws(e->s, e->len, 0), &root) == -1)
-		return fail_scan(e);
-	dj_style_detect(e->s, e->len, &root, &e->st);
-	dj_obj_free(&root);
+	}
+	*bom = d.bom;
+	if (d.blank && !blank_as_object) {
+		dj_doc_free(&d);
+		return 0;
+	}
+	if ((e->s = malloc(d.len + 1)) == NULL) {
+		dj_doc_free(&d);
+		return fail_oom(e);
+	}
+	memcpy(e->s, d.s, d.len);
+	e->s[d.len] = '\0';
+	e->len = d.len;
+	e->t = d.t;		/* the same spans, now over the copy */
+	e->t.s = e->s;
+	dj_style_detect(&e->t, &e->st);
 	return 0;
 }
 
@@ -501,33 +369,20 @@ static int
 ed_finish(struct ed *e, int r, const char *in, size_t len, size_t bom,
     char **out, size_t *outlen)
 {
-	size_t off;
-	const char *why;
+	const char *body = e->s != NULL ? e->s : in + bom;
+	size_t blen = e->s != NULL ? e->len : len - bom;
 
 	*out = NULL;
 	*outlen = 0;
-	if (r == 0 && e->s != NULL && dj_validate(e->s, e->len, &off, &why) == -1) {
-		dj_fail_at(e->res, DJ_ECONTENT, e->s, e->len, off,
-		    "internal error: the edit would produce invalid JSON (%s)", why);
-		r = -1;
+	if (r == 0 && (*out = malloc(bom + blen + 1)) == NULL)
+		r = fail_oom(e);
+	if (r == 0) {
+		memcpy(*out, in, bom);
+		memcpy(*out + bom, body, blen);
+		(*out)[bom + blen] = '\0';
+		*outlen = bom + blen;
 	}
-	if (r == 0 && e->s == NULL) {
-		if ((*out = malloc(len + 1)) == NULL)
-			r = fail_scan(e);
-		else {
-			memcpy(*out, in, len);
-			(*out)[len] = '\0';
-			*outlen = len;
-		}
-	} else if (r == 0) {
-		if ((*out = malloc(bom + e->len + 1)) == NULL)
-			r = fail_scan(e);
-		else {
-			memcpy(*out, in, bom);
-			memcpy(*out + bom, e->s, e->len + 1);
-			*outlen = bom + e->len;
-		}
-	}
+	dj_tree_free(&e->t);
 	free(e->s);
 	if (r != 0)
 		e->res->changes = 0;
@@ -539,7 +394,7 @@ dj_edit_add(const char *in, size_t len, const struct dj_add_req *rq,
     char **out, size_t *outlen, struct dj_result *res)
 {
 	struct ed e;
-	size_t bom;
+	size_t bom = 0;
 	int r;
 
 	if ((r = ed_init(&e, in, len, 1, &bom, res)) == 0 &&
@@ -555,7 +410,7 @@ dj_edit_remove(const char *in, size_t len, const char *name, unsigned flags,
     char **out, size_t *outlen, struct dj_result *res)
 {
 	struct ed e;
-	size_t bom;
+	size_t bom = 0;
 	int r;
 
 	if ((r = ed_init(&e, in, len, 0, &bom, res)) == 0 && e.s != NULL &&
@@ -569,7 +424,7 @@ dj_edit_tidy(const char *in, size_t len, const char *dflt, char **out,
     size_t *outlen, struct dj_result *res)
 {
 	struct ed e;
-	size_t bom;
+	size_t bom = 0;
 	int r;
 
 	if ((r = ed_init(&e, in, len, 0, &bom, res)) == 0 && e.s != NULL &&

@@ -8,14 +8,7 @@
 
 #include <stddef.h>
 
-struct json_object;
-
-enum dj_status {
-	DJ_OK = 0,
-	DJ_ESYNTAX,		/* not (strict) JSON */
-	DJ_ECONTENT,		/* valid JSON of a shape we must not edit */
-	DJ_ENOMEM
-};
+#include "document.h"
 
 /* What an edit did (or, unchanged, would have nothing to do). */
 #define DJ_CH_CREATED		0x01	/* runtimes.NAME added */
@@ -37,13 +30,6 @@ enum dj_status {
  */
 #define DJ_RELOAD_SAFE		0x1
 
-struct dj_result {
-	enum dj_status	status;
-	unsigned	changes;
-	int		line, col;	/* of the problem; 0 when none */
-	char		msg[256];	/* what is wrong, without the file name */
-};
-
 enum dj_args_mode { DJ_ARGS_KEEP, DJ_ARGS_SET, DJ_ARGS_CLEAR };
 enum dj_default_mode { DJ_DEFAULT_KEEP, DJ_DEFAULT_SET, DJ_DEFAULT_UNSET };
 
@@ -61,7 +47,7 @@ struct dj_add_req {
  * Edit IN (LEN bytes; need not be NUL-terminated).  On success return 0
  * with *OUT a malloc'd NUL-terminated copy of the result (*OUTLEN bytes;
  * identical to IN when nothing changed) and RES->changes set.  On failure
- * return -1 with RES->status, RES->msg (and line/col) set, *OUT NULL.
+ * return -1 with RES->msg set and *OUT NULL.
  */
 int	dj_edit_add(const char *in, size_t len, const struct dj_add_req *,
 	    char **out, size_t *outlen, struct dj_result *res);
@@ -74,12 +60,5 @@ int	dj_edit_remove(const char *in, size_t len, const char *name,
  */
 int	dj_edit_tidy(const char *in, size_t len, const char *dflt,
 	    char **out, size_t *outlen, struct dj_result *res);
-
-/*
- * Parse IN as a daemon.json (BOM and empty file allowed, strict JSON,
- * object at the top) into a json-c object.  0, or -1 with RES set.
- */
-int	dj_parse(const char *in, size_t len, struct json_object **obj,
-	    struct dj_result *res);
 
 #endif

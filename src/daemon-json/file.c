@@ -1,160 +1,174 @@
 /*
- * Read-modify-write of daemon.json under a lock.  The lock is flock() on
- * the target's directory, held from before the read until after the
- * rename, so concurrent calls serialise and no lock file is left behind.
+ * Read-modify-write of daemon.json: resolve once, check who controls the
+ * directories, lock, read, replace if unchanged.  The lock is held from
+ * before the read until after the rename, so concurrent calls serialise;
+ * its file is removed on release, so none is left behind.
  */
-#include <dirent.h>
+#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "lib/atomic-file.h"
 #include "file.h"
 
-static int
-open_dir(const char *dir, int mkdir_ok, const char **what)
-{
-	int fd;
-
-	*what = "open directory";
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd == -1 && errno == ENOENT && mkdir_ok) {
-		*what = "create directory";
-		if (mkdir(dir, 0755) == -1 && errno != EEXIST)
-			return -1;
-		if (chmod(dir, 0755) == -1)
-			return -1;
-		*what = "open directory";
-		fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	}
-	return fd;
-}
-
-static int
-lock_dir(struct dj_file *f, int mkdir_ok, const char **what)
-{
-	char *copy;
-	int saved;
-
-	if ((copy = strdup(f->target)) == NULL) {
-		*what = "allocate";
-		return -1;
-	}
-	f->dirfd = open_dir(dirname(copy), mkdir_ok, what);
-	saved = errno;
-	free(copy);
-	errno = saved;
-	if (f->dirfd == -1)	/* no directory, no file: nothing to lock */
-		return errno == ENOENT && !mkdir_ok ? 0 : -1;
-	*what = "lock directory";
-	while (flock(f->dirfd, LOCK_EX) == -1)
-		if (errno != EINTR)
-			return -1;
-	return 0;
-}
-
-/*
- * Is NAME ".BASE.hersh-tmp.XXXXXX", a temporary file of atomic_replace()
- * for BASE?
- */
-static int
-is_temp_of(const char *name, const char *base)
-{
-	size_t bl = strlen(base), tl = strlen(ATOMIC_TEMP_TAG), i;
-
-	if (name[0] != '.' || strncmp(name + 1, base, bl) != 0 ||
-	    name[1 + bl] != '.' ||
-	    strncmp(name + 2 + bl, ATOMIC_TEMP_TAG, tl) != 0 ||
-	    strlen(name + 2 + bl + tl) != 6)
-		return 0;
-	for (i = 2 + bl + tl; name[i] != '\0'; i++)
-		if (!((name[i] >= 'a' && name[i] <= 'z') ||
-		    (name[i] >= 'A' && name[i] <= 'Z') ||
-		    (name[i] >= '0' && name[i] <= '9')))
-			return 0;
-	return 1;
-}
-
-/*
- * With the directory locked no other writer is at work, so a temporary
- * file of ours in it was left by a writer that was killed: remove it.
- * Best effort; failures are ignored.
- */
 static void
-remove_stale_temps(const struct dj_file *f)
+say_step(const struct dj_file *f, const char *step)
 {
-	struct dirent *de;
-	struct stat st;
-	char *copy, *base;
-	DIR *d;
-	int fd;
+	warn("%s: cannot %s", f->label, step);
+}
 
-	if ((copy = strdup(f->target)) == NULL)
-		return;
-	base = basename(copy);
-	if ((fd = openat(f->dirfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    (d = fdopendir(fd)) == NULL) {
-		if (fd != -1)
-			close(fd);
-		free(copy);
-		return;
+static int
+resolve(struct dj_file *f, const char *path, unsigned flags)
+{
+	char why[PATH_MAX + 128];
+	int r;
+
+	r = dirpath_open(&f->dp, -1, path, DIRPATH_FOLLOW |
+	    (flags & DJ_OPEN_MKDIR ? DIRPATH_MKDIR_LAST : 0), geteuid(), why,
+	    sizeof(why));
+	if (r == DIRPATH_REFUSED)
+		warnx("%s: %s", f->label, why);
+	else if (r == -1 && errno == ENOENT && !(flags & DJ_OPEN_MKDIR) &&
+	    strcmp(why, "open directory") == 0)
+		return 1;	/* no directory: no file */
+	else if (r == -1)
+		say_step(f, why);
+	return r == 0 ? 0 : -1;
+}
+
+static int
+check_trust(struct dj_file *f)
+{
+	char why[PATH_MAX + 128];
+	struct stat st;
+	int r;
+
+	r = dirpath_trusted(&f->dp, geteuid(),
+	    fstatat(f->dp.fd, f->dp.name, &st, AT_SYMLINK_NOFOLLOW) == 0 ?
+	    &st : NULL, why, sizeof(why));
+	if (r == DIRPATH_REFUSED)
+		warnx("%s: refusing to edit: %s; the directories above the file "
+		    "must be owned by root%s and not writable by group or others "
+		    "(--allow-untrusted-dir overrides)", f->label, why,
+		    geteuid() != 0 ? " or you" : "");
+	else if (r == -1)
+		say_step(f, why);
+	return r == 0 ? 0 : -1;
+}
+
+static int
+take_lock(struct dj_file *f, long timeout_ms)
+{
+	char *name;
+	pid_t holder;
+	int r, saved;
+
+	if (asprintf(&name, ".%s" DJ_LOCK_SUFFIX, f->dp.name) == -1)
+		err(1, NULL);
+	r = lock_take(&f->lock, f->dp.fd, name, timeout_ms, &holder);
+	saved = errno;
+	if (r == -1 && saved == ETIMEDOUT && holder > 0)
+		warnx("%s: cannot lock: %s/%s is held by process %ld (waited %ld s)",
+		    f->label, f->dp.dir, name, (long)holder, timeout_ms / 1000);
+	else if (r == -1 && saved == ETIMEDOUT)
+		warnx("%s: cannot lock: %s/%s is held by another process (waited %ld s)",
+		    f->label, f->dp.dir, name, timeout_ms / 1000);
+	else if (r == -1 && saved == EPERM)
+		warnx("%s: cannot lock: %s/%s is not a regular file owned by uid %ld",
+		    f->label, f->dp.dir, name, (long)geteuid());
+	else if (r == -1) {
+		errno = saved;
+		say_step(f, "lock");
 	}
-	while ((de = readdir(d)) != NULL)
-		if (is_temp_of(de->d_name, base) &&
-		    fstatat(f->dirfd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
-		    S_ISREG(st.st_mode))
-			unlinkat(f->dirfd, de->d_name, 0);
-	closedir(d);
-	free(copy);
+	free(name);
+	return r;
+}
+
+static int
+read_it(struct dj_file *f)
+{
+	const char *step;
+	char *where = NULL;
+
+	switch (file_read_at(f->dp.fd, f->dp.name, DJ_FILE_MAX, &f->data,
+	    &f->len, &f->was, &step)) {
+	case FILE_OK:
+		f->exists = f->was.exists;
+		return 0;
+	case FILE_NOT_REGULAR:
+		if (asprintf(&where, "%s%s%s", strcmp(f->dp.dir, "/") ? f->dp.dir : "",
+		    "/", f->dp.name) == -1)
+			err(1, NULL);
+		if (strcmp(where, f->label) == 0)
+			warnx("%s: not a regular file", f->label);
+		else
+			warnx("%s: not a regular file (%s)", f->label, where);
+		free(where);
+		return -1;
+	case FILE_TOO_BIG:
+		warnx("%s: larger than %d MiB, the limit for a daemon.json",
+		    f->label, DJ_FILE_MAX >> 20);
+		return -1;
+	case FILE_CHANGED:
+		warnx("%s: changed while it was being read; run again", f->label);
+		return -1;
+	}
+	say_step(f, step);
+	return -1;
 }
 
 int
-dj_file_open(struct dj_file *f, const char *path, int lock, int mkdir_ok,
-    const char **what)
+dj_file_open(struct dj_file *f, const char *path, unsigned flags,
+    long lock_timeout_ms)
 {
+	int r;
+
 	memset(f, 0, sizeof(*f));
-	f->dirfd = -1;
-	*what = "resolve path";
-	if ((f->target = resolve_target(path)) == NULL)
-		return -1;
-	if (lock && lock_dir(f, mkdir_ok, what) == -1)
-		return -1;
-	if (f->dirfd != -1)
-		remove_stale_temps(f);
-	*what = "read";
-	if (read_file(f->target, &f->data, &f->len) == 0) {
-		f->exists = 1;
+	f->label = path;
+	f->dp.fd = -1;
+	f->lock.fd = -1;
+	if ((r = resolve(f, path, flags)) == 1) {
+		if ((f->data = strdup("")) == NULL)
+			err(1, NULL);
 		return 0;
 	}
-	if (errno != ENOENT)
+	if (r == -1 ||
+	    ((flags & DJ_OPEN_TRUSTED) && check_trust(f) == -1) ||
+	    ((flags & DJ_OPEN_LOCK) && take_lock(f, lock_timeout_ms) == -1))
 		return -1;
-	if ((f->data = strdup("")) == NULL)
-		return -1;
-	return 0;
+	if (flags & DJ_OPEN_LOCK)
+		file_remove_stale_temps(f->dp.fd, f->dp.name);
+	return read_it(f);
 }
 
 int
-dj_file_write(struct dj_file *f, const char *data, size_t len,
-    const char **what)
+dj_file_write(struct dj_file *f, const char *data, size_t len)
 {
-	return atomic_replace(f->target, data, len, 0644, what);
+	const char *step;
+
+	switch (file_replace_at(f->dp.fd, f->dp.name, data, len, &f->was, 0644,
+	    &step)) {
+	case FILE_OK:
+		return 0;
+	case FILE_CHANGED:
+		warnx("%s: changed since it was read (someone else edited it); "
+		    "left as it is; run again", f->label);
+		return -1;
+	}
+	say_step(f, step);
+	return -1;
 }
 
 void
 dj_file_close(struct dj_file *f)
 {
-	int saved = errno;
-
-	if (f->dirfd != -1)
-		close(f->dirfd);	/* releases the lock */
-	free(f->target);
+	lock_release(&f->lock);
+	dirpath_close(&f->dp);
 	free(f->data);
-	memset(f, 0, sizeof(*f));
-	f->dirfd = -1;
-	errno = saved;
+	f->data = NULL;
 }

@@ -1,31 +1,47 @@
-/* hersh-daemon-json's file layer: lock, read, replace atomically. */
+/*
+ * hersh-daemon-json's file layer: the path resolved once (lib/dirpath.h),
+ * the directory chain checked, the lock taken, the file read (regular,
+ * at most DJ_FILE_MAX bytes) and replaced only if it did not change since.
+ * Failures are reported here, as one line naming the file.
+ */
 #ifndef DJ_FILE_H
 #define DJ_FILE_H
 
 #include <stddef.h>
 
+#include "lib/atomic-file.h"
+#include "lib/dirpath.h"
+#include "lib/lock.h"
+
+#define DJ_FILE_MAX	(4 << 20)	/* 4 MiB: no daemon.json is larger */
+#define DJ_LOCK_SUFFIX	".hersh-lock"	/* lock file: .NAME.hersh-lock beside it */
+
+#define DJ_OPEN_LOCK		0x01	/* take the lock: an edit that writes */
+#define DJ_OPEN_MKDIR		0x02	/* create the file's directory when only it is missing */
+#define DJ_OPEN_TRUSTED		0x04	/* refuse a directory chain others control */
+
 struct dj_file {
-	char	*target;	/* the file edits replace (symlinks resolved) */
-	int	 dirfd;		/* its directory, flock()ed; -1 when not locked */
-	int	 exists;
-	char	*data;		/* contents ("" when it does not exist) */
-	size_t	 len;
+	const char		*label;		/* the path as given, for messages */
+	struct dirpath		 dp;		/* its directory, opened once */
+	struct lock		 lock;
+	struct file_stamp	 was;		/* as it was read */
+	int			 exists;
+	char			*data;		/* contents ("" when it does not exist) */
+	size_t			 len;
 };
 
 /*
- * Resolve PATH, lock the target's directory when LOCK (creating it, just
- * the last component, 0755, when MKDIR and it is missing), and read the
- * file.  A missing file reads as empty with exists = 0.  Returns 0, or -1
- * with errno set and *WHAT naming the step that failed.
+ * Open PATH as FLAGS ask and read it; a missing file (or directory,
+ * without DJ_OPEN_MKDIR) reads as empty with exists = 0.  LOCK_TIMEOUT_MS
+ * bounds the wait for the lock.  0, or -1 after a message.
  */
-int	dj_file_open(struct dj_file *, const char *path, int lock, int mkdir,
-	    const char **what);
+int	dj_file_open(struct dj_file *, const char *path, unsigned flags,
+	    long lock_timeout_ms);
 
-/* Replace the target atomically with DATA (new files: 0644). */
-int	dj_file_write(struct dj_file *, const char *data, size_t len,
-	    const char **what);
+/* Replace the file with LEN bytes of DATA (a new one: 0644).  0, or -1 after a message. */
+int	dj_file_write(struct dj_file *, const char *data, size_t len);
 
-/* Unlock and free. */
+/* Release the lock (removing the lock file) and free. */
 void	dj_file_close(struct dj_file *);
 
 #endif

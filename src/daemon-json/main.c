@@ -2,8 +2,9 @@
  * hersh-daemon-json: add, remove and show container runtimes in Docker's
  * daemon.json, changing nothing else in the file.
  *
- * The edit itself is pure (dj_edit*.c); this file only parses the command
- * line, runs the read-modify-write under a lock (dj_file.c) and reports.
+ * The edits themselves are pure (edit.c, layout.c, show.c over the one
+ * scanner, scan.c); this file only parses the command line, runs the
+ * read-modify-write through the file layer (file.c) and reports.
  */
 #include <err.h>
 #include <errno.h>
@@ -13,9 +14,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <limits.h>
+
 #include "diff.h"
 #include "edit.h"
 #include "file.h"
+#include "layout.h"
 #include "show.h"
 
 #ifndef HERSH_VERSION
@@ -27,21 +31,35 @@
 #define EXIT_USAGE	2
 #define EXIT_ABSENT	3
 #define EXIT_CHANGED	4
+#define EXIT_DIFFERS	5
 
-enum cmd { CMD_NONE, CMD_ADD, CMD_REMOVE, CMD_SHOW, CMD_TIDY };
+#define LOCK_TIMEOUT	60		/* seconds, unless --lock-timeout */
+#define LOCK_TIMEOUT_MAX 86400
+
+enum cmd { CMD_NONE, CMD_ADD, CMD_REMOVE, CMD_SHOW, CMD_TIDY, CMD_RESTORE };
+
+static const char *const cmd_names[] = {
+	NULL, "add", "remove", "show", "tidy", "restore-layout"
+};
 
 enum {
 	OPT_EXIT_CODE = 256, OPT_SET_DEFAULT, OPT_UNSET_DEFAULT,
-	OPT_RUNTIME_ARG, OPT_NO_RUNTIME_ARGS, OPT_DEFAULT, OPT_RELOAD_SAFE
+	OPT_RUNTIME_ARG, OPT_NO_RUNTIME_ARGS, OPT_DEFAULT, OPT_RELOAD_SAFE,
+	OPT_UPSTREAM_ENTRY, OPT_ALLOW_UNTRUSTED, OPT_LOCK_TIMEOUT
 };
 
 struct opts {
 	const char		*file;
 	int			 dry, quiet, exit_code, show_default;
+	int			 allow_untrusted;
+	long			 lock_timeout;	/* seconds */
+	const char		*editopt;	/* an edit-only option seen */
 	enum cmd		 cmd;
-	const char		*pos[3];	/* NAME, PATH after the command */
+	const char		*pos[3];	/* NAME, PATH (or SAVED) after the command */
 	int			 npos;
 	const char		*addopt;	/* an add-only option seen */
+	const char		*up_name;	/* --upstream-entry NAME PATH */
+	const char		*up_path;
 	struct dj_add_req	 req;
 };
 
@@ -58,6 +76,9 @@ static const struct option longopts[] = {
 	{ "no-runtime-args",	no_argument,		NULL, OPT_NO_RUNTIME_ARGS },
 	{ "default",		no_argument,		NULL, OPT_DEFAULT },
 	{ "reload-safe",	no_argument,		NULL, OPT_RELOAD_SAFE },
+	{ "upstream-entry",	required_argument,	NULL, OPT_UPSTREAM_ENTRY },
+	{ "allow-untrusted-dir", no_argument,		NULL, OPT_ALLOW_UNTRUSTED },
+	{ "lock-timeout",	required_argument,	NULL, OPT_LOCK_TIMEOUT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -73,9 +94,12 @@ usage(int status)
 	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] remove name\n"
 	    "           [--reload-safe]\n"
 	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] tidy [default]\n"
+	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] restore-layout saved\n"
+	    "           [--upstream-entry name path]\n"
 	    "       hersh-daemon-json [-c file] show [name]\n"
 	    "       hersh-daemon-json [-c file] show --default\n"
-	    "       hersh-daemon-json -h | -V\n");
+	    "       hersh-daemon-json -h | -V\n"
+	    "Edits also take --allow-untrusted-dir and --lock-timeout seconds.\n");
 	exit(status);
 }
 
@@ -120,6 +144,21 @@ utf8_valid(const char *s)
 	return 1;
 }
 
+static long
+seconds(const char *arg)
+{
+	char *end;
+	long n;
+
+	errno = 0;
+	n = strtol(arg, &end, 10);
+	if (errno != 0 || end == arg || *end != '\0' || n < 0 ||
+	    n > LOCK_TIMEOUT_MAX)
+		usage_error("--lock-timeout takes whole seconds from 0 to %d: %s",
+		    LOCK_TIMEOUT_MAX, arg);
+	return n;
+}
+
 static void
 add_arg(struct opts *o, const char *arg)
 {
@@ -136,16 +175,13 @@ add_arg(struct opts *o, const char *arg)
 static void
 positional(struct opts *o, const char *arg)
 {
+	int c;
+
 	if (o->cmd == CMD_NONE) {
-		if (strcmp(arg, "add") == 0)
-			o->cmd = CMD_ADD;
-		else if (strcmp(arg, "remove") == 0)
-			o->cmd = CMD_REMOVE;
-		else if (strcmp(arg, "show") == 0)
-			o->cmd = CMD_SHOW;
-		else if (strcmp(arg, "tidy") == 0)
-			o->cmd = CMD_TIDY;
-		else
+		for (c = CMD_ADD; c <= CMD_RESTORE; c++)
+			if (strcmp(arg, cmd_names[c]) == 0)
+				o->cmd = c;
+		if (o->cmd == CMD_NONE)
 			usage_error("unknown command: %s", arg);
 		return;
 	}
@@ -212,6 +248,20 @@ parse_args(int argc, char *argv[], struct opts *o)
 		case OPT_RELOAD_SAFE:
 			o->req.flags |= DJ_RELOAD_SAFE;
 			break;
+		case OPT_UPSTREAM_ENTRY:
+			if (optind >= argc)
+				usage_error("--upstream-entry needs a name and a path");
+			o->up_name = optarg;
+			o->up_path = argv[optind++];
+			break;
+		case OPT_ALLOW_UNTRUSTED:
+			o->allow_untrusted = 1;
+			o->editopt = "--allow-untrusted-dir";
+			break;
+		case OPT_LOCK_TIMEOUT:
+			o->lock_timeout = seconds(optarg);
+			o->editopt = "--lock-timeout";
+			break;
 		default:
 			usage(EXIT_USAGE);
 		}
@@ -220,10 +270,24 @@ parse_args(int argc, char *argv[], struct opts *o)
 		positional(o, argv[optind]);
 }
 
+/* A runtime NAME and PATH as Docker takes them. */
+static void
+check_runtime(const char *name, const char *path)
+{
+	if (name[0] == '\0' || !utf8_valid(name))
+		usage_error("runtime name must be non-empty UTF-8");
+	if (path == NULL)
+		return;
+	if (path[0] != '/')
+		usage_error("path must be absolute: %s", path);
+	if (!utf8_valid(path))
+		usage_error("path is not valid UTF-8");
+}
+
 static void
 check_args(struct opts *o)
 {
-	static const int want[] = { 0, 2, 1, 0, 0 };
+	static const int want[] = { 0, 2, 1, 0, 0, 1 };
 	int max;
 
 	if (o->cmd == CMD_NONE)
@@ -234,6 +298,10 @@ check_args(struct opts *o)
 		usage_error("%s is only for add", o->addopt);
 	if (o->show_default && o->cmd != CMD_SHOW)
 		usage_error("--default is only for show");
+	if (o->up_name != NULL && o->cmd != CMD_RESTORE)
+		usage_error("--upstream-entry is only for restore-layout");
+	if (o->editopt != NULL && o->cmd == CMD_SHOW)
+		usage_error("%s is only for commands that edit", o->editopt);
 	if ((o->req.flags & DJ_RELOAD_SAFE) && o->cmd != CMD_REMOVE &&
 	    !(o->cmd == CMD_ADD && o->req.default_mode == DJ_DEFAULT_UNSET))
 		usage_error("--reload-safe is only for remove and add --unset-default");
@@ -243,12 +311,12 @@ check_args(struct opts *o)
 		usage_error("too many arguments: %s", o->pos[max]);
 	if (o->npos < want[o->cmd])
 		usage_error("missing arguments");
-	if (o->npos > 0 && (o->pos[0][0] == '\0' || !utf8_valid(o->pos[0])))
-		usage_error("runtime name must be non-empty UTF-8");
-	if (o->cmd == CMD_ADD && o->pos[1][0] != '/')
-		usage_error("path must be absolute: %s", o->pos[1]);
-	if (o->cmd == CMD_ADD && !utf8_valid(o->pos[1]))
-		usage_error("path is not valid UTF-8");
+	if (o->cmd == CMD_RESTORE && o->pos[0][0] == '\0')
+		usage_error("restore-layout needs a file name");
+	else if (o->cmd == CMD_RESTORE && o->up_name != NULL)
+		check_runtime(o->up_name, o->up_path);
+	else if (o->npos > 0 && o->cmd != CMD_RESTORE)
+		check_runtime(o->pos[0], o->cmd == CMD_ADD ? o->pos[1] : NULL);
 	o->req.name = o->pos[0];
 	o->req.path = o->pos[1];
 }
@@ -338,6 +406,22 @@ report(const struct opts *o, unsigned changes)
 	putchar('\n');
 }
 
+static void
+report_restore(const struct opts *o, int changed, enum dj_verdict v)
+{
+	if (o->quiet)
+		return;
+	if (!changed)
+		printf("%s: already laid out as %s, nothing to change\n",
+		    o->file, o->pos[0]);
+	else
+		printf("%s: %s the layout of %s%s%s%s\n", o->file,
+		    o->dry ? "would put back" : "put back", o->pos[0],
+		    v == DJ_SAME_PLUS_ENTRY ? ", with runtime " : "",
+		    v == DJ_SAME_PLUS_ENTRY ? o->up_name : "",
+		    v == DJ_SAME_PLUS_ENTRY ? " added" : "");
+}
+
 static int
 edit(const struct opts *o, const struct dj_file *f, char **out, size_t *outlen,
     struct dj_result *res)
@@ -351,30 +435,71 @@ edit(const struct opts *o, const struct dj_file *f, char **out, size_t *outlen,
 	    outlen, res);
 }
 
+/*
+ * restore-layout: *OUT is what FILE (F) should hold.  0; EXIT_DIFFERS
+ * when FILE differs from SAVED in content; 1 after an error.
+ */
+static int
+restore(const struct opts *o, const struct dj_file *f, char **out,
+    size_t *outlen, enum dj_verdict *v)
+{
+	struct dj_result res;
+	struct dj_file saved;
+	int rc = 1;
+
+	if (!f->exists) {
+		warnx("%s: no such file, nothing to restore", o->file);
+		return 1;
+	}
+	if (dj_file_open(&saved, o->pos[0], 0, 0) == -1)
+		goto done;
+	if (!saved.exists)
+		warnx("%s: no such file", o->pos[0]);
+	else if (dj_restore_layout(f->data, f->len, saved.data, saved.len,
+	    o->up_name, o->up_path, v, out, outlen, &res) == -1)
+		warnx("%s: %s", res.which ? o->pos[0] : o->file, res.msg);
+	else if (*v == DJ_DIFFERENT) {
+		warnx("%s: differs from %s in content, not only in layout; "
+		    "left as it is", o->file, o->pos[0]);
+		rc = EXIT_DIFFERS;
+	} else
+		rc = 0;
+done:
+	dj_file_close(&saved);
+	return rc;
+}
+
 static int
 do_edit(const struct opts *o)
 {
 	struct dj_result res;
 	struct dj_file f;
-	const char *what;
+	enum dj_verdict v = DJ_SAME_BYTES;
 	char *out = NULL;
 	size_t outlen;
+	unsigned flags;
 	int changed, rc = 1;
 
-	if (dj_file_open(&f, o->file, !o->dry, o->cmd == CMD_ADD, &what) == -1) {
-		warn("%s: cannot %s", o->file, what);
+	flags = (o->dry ? 0 : DJ_OPEN_LOCK) |
+	    (o->cmd == CMD_ADD && !o->dry ? DJ_OPEN_MKDIR : 0) |
+	    (o->allow_untrusted ? 0 : DJ_OPEN_TRUSTED);
+	if (dj_file_open(&f, o->file, flags, o->lock_timeout * 1000) == -1)
 		goto done;
-	}
-	if (edit(o, &f, &out, &outlen, &res) == -1) {
+	if (o->cmd == CMD_RESTORE) {
+		if ((rc = restore(o, &f, &out, &outlen, &v)) != 0)
+			goto done;
+		rc = 1;
+	} else if (edit(o, &f, &out, &outlen, &res) == -1) {
 		warnx("%s: %s", o->file, res.msg);
 		goto done;
 	}
 	changed = outlen != f.len || memcmp(out, f.data, outlen) != 0;
-	if (changed && !o->dry && dj_file_write(&f, out, outlen, &what) == -1) {
-		warn("%s: cannot %s", o->file, what);
+	if (changed && !o->dry && dj_file_write(&f, out, outlen) == -1)
 		goto done;
-	}
-	report(o, changed ? res.changes : 0);
+	if (o->cmd == CMD_RESTORE)
+		report_restore(o, changed, v);
+	else
+		report(o, changed ? res.changes : 0);
 	if (changed && o->dry && print_diff(o, &f, out, outlen) == -1)
 		goto done;
 	rc = changed && o->exit_code ? EXIT_CHANGED : 0;
@@ -389,21 +514,19 @@ do_show(const struct opts *o)
 {
 	struct dj_result res;
 	struct dj_file f;
-	const char *what;
 	char *out = NULL;
-	int r;
+	size_t outlen;
+	int r = -1;
 
-	if (dj_file_open(&f, o->file, 0, 0, &what) == -1) {
-		warn("%s: cannot %s", o->file, what);
-		dj_file_close(&f);
-		return 1;
+	if (dj_file_open(&f, o->file, 0, 0) == 0) {
+		r = dj_show(f.data, f.len, o->show_default ? DJ_SHOW_DEFAULT :
+		    o->npos > 0 ? DJ_SHOW_ENTRY : DJ_SHOW_ALL, o->pos[0], &out,
+		    &outlen, &res);
+		if (r == -1)
+			warnx("%s: %s", o->file, res.msg);
+		else if (r == 0)
+			fwrite(out, 1, outlen, stdout);
 	}
-	r = dj_show(f.data, f.len, o->show_default ? DJ_SHOW_DEFAULT :
-	    o->npos > 0 ? DJ_SHOW_ENTRY : DJ_SHOW_ALL, o->pos[0], &out, &res);
-	if (r == -1)
-		warnx("%s: %s", o->file, res.msg);
-	else if (r == 0)
-		fputs(out, stdout);
 	free(out);
 	dj_file_close(&f);
 	return r == -1 ? 1 : r == 1 ? EXIT_ABSENT : 0;
@@ -417,6 +540,7 @@ main(int argc, char *argv[])
 
 	memset(&o, 0, sizeof(o));
 	o.file = DEFAULT_FILE;
+	o.lock_timeout = LOCK_TIMEOUT;
 	parse_args(argc, argv, &o);
 	check_args(&o);
 	rc = o.cmd == CMD_SHOW ? do_show(&o) : do_edit(&o);

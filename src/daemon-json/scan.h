@@ -1,7 +1,10 @@
 /*
- * Byte-level JSON scanning for hersh-daemon-json's pure edit logic:
- * a strict RFC 8259 validator, member spans of one object, string
- * decoding and encoding, and a growable byte buffer.  No I/O.
+ * The one JSON scanner of hersh-daemon-json.  It walks a document once,
+ * rejects what Go's encoding/json (and so dockerd) rejects, and returns a
+ * span tree: every value with its type and byte span, every object member
+ * with the span of its key, the key decoded (length-aware: a \u0000 stays)
+ * and its value.  edit, show, tidy and restore-layout all read this tree
+ * and nothing else.  Pure: no I/O, no globals.
  */
 #ifndef DJ_SCAN_H
 #define DJ_SCAN_H
@@ -10,51 +13,100 @@
 
 #include "lib/strbuf.h"
 
+#define DJ_NONE		((size_t)-1)	/* no such offset or index */
+#define DJ_MAX_DEPTH	1000		/* nested objects and arrays */
+
+enum dj_type {
+	DJ_OBJECT = '{', DJ_ARRAY = '[', DJ_STRING = '"', DJ_NUMBER = '0',
+	DJ_TRUE = 't', DJ_FALSE = 'f', DJ_NULL = 'n'
+};
+
+/* One value: its bytes are s[start, end). */
+struct dj_value {
+	size_t	start, end;
+	size_t	first, n;	/* object: members m[first, first + n);
+				   array: elements el[first, first + n) */
+	char	type;		/* enum dj_type */
+};
 
 /*
- * One member of an object, as byte offsets: the whitespace before the key
- * starts at sep (just after '{' or ','), the key string (quotes included)
- * is [key, key_end), the value is [val, val_end).
+ * One object member.  The whitespace before the key starts at sep (just
+ * after '{' or ','); the key, quotes included, is s[key, key_end); decoded
+ * (as Go decodes it) it is namelen bytes at names + name, NUL-terminated
+ * for printing but possibly holding NULs itself.
  */
 struct dj_member {
-	size_t	sep, key, key_end, val, val_end;
+	size_t	sep, key, key_end;
+	size_t	name, namelen;
+	size_t	val;		/* index into v */
 };
 
-struct dj_obj {
-	size_t		  open, close;	/* offsets of '{' and '}' */
-	size_t		  n;
-	struct dj_member *m;
+struct dj_tree {
+	const char		*s;
+	size_t			 len;
+	size_t			 root;		/* index of the top-level value */
+	struct dj_value		*v;
+	size_t			 nv, capv;
+	struct dj_member	*m;
+	size_t			 nm, capm;
+	size_t			*el;		/* array elements: indexes into v */
+	size_t			 nel, capel;
+	struct strbuf		 names;		/* decoded keys */
+	struct dj_member	*ms;		/* scratch: members being read */
+	size_t			 nms, capms;
+	size_t			*es;		/* scratch: elements being read */
+	size_t			 nes, capes;
 };
 
-/* Offset of the first non-whitespace byte at or after i. */
-size_t	dj_ws(const char *s, size_t len, size_t i);
+/* Where and why a document was refused. */
+struct dj_error {
+	size_t	off;		/* byte offset, or DJ_NONE */
+	int	line, col;	/* 1-based (column in characters); 0 with DJ_NONE */
+	char	msg[160];	/* what is wrong, without the place */
+};
 
 /*
- * Validate S as one strict JSON text (what Go's encoding/json, and so
- * dockerd, accepts).  Returns 0, or -1 with *erroff and *msg set.
+ * Scan S (LEN bytes, need not be NUL-terminated; it must outlive T) as one
+ * strict JSON text of any type.  Returns 0 with T filled in, or -1 with
+ * ERR set (out of memory included) and T empty.  Free T with
+ * dj_tree_free() either way.
  */
-int	dj_validate(const char *s, size_t len, size_t *erroff, const char **msg);
+int	dj_scan(const char *s, size_t len, struct dj_tree *t,
+	    struct dj_error *err);
+void	dj_tree_free(struct dj_tree *);
 
-/* End offset of the value starting at i, or (size_t)-1. */
-size_t	dj_skip_value(const char *s, size_t len, size_t i);
+/* Member I of the object value O. */
+const struct dj_member *dj_member(const struct dj_tree *, size_t o, size_t i);
 
-/* Members of the object whose '{' is at OPEN.  0, or -1 (malformed, or out of memory). */
-int	dj_scan_obj(const char *s, size_t len, size_t open, struct dj_obj *);
-void	dj_obj_free(struct dj_obj *);
+/* The decoded key of member M. */
+const char *dj_name(const struct dj_tree *, const struct dj_member *m);
+
+/* Is the key of M exactly the NAMELEN bytes NAME? */
+int	dj_name_is(const struct dj_tree *, const struct dj_member *m,
+	    const char *name, size_t namelen);
 
 /*
- * Does the JSON string [start, end) (quotes included) decode to exactly
- * the NUL-terminated WANT?
+ * Append the decoded bytes of the string value [start, end) (quotes
+ * included) of S to OUT, as Go decodes them: escapes resolved, a lone
+ * surrogate or a byte that is not UTF-8 becomes U+FFFD.
  */
-int	dj_str_eq(const char *s, size_t start, size_t end, const char *want);
+void	dj_str_decode(const char *s, size_t start, size_t end,
+	    struct strbuf *out);
 
-/* Do the JSON strings [a, ae) and [b, be) decode to the same bytes? */
-int	dj_str_same(const char *s, size_t a, size_t ae, size_t b, size_t be);
+/* Is value I a string that decodes to exactly the WANTLEN bytes WANT? */
+int	dj_str_is(const struct dj_tree *, size_t i, const char *want,
+	    size_t wantlen);
 
-/* 1-based line and column (in characters) of byte offset OFF. */
+/* 1-based line and column (in characters) of byte offset OFF of S. */
 void	dj_linecol(const char *s, size_t len, size_t off, int *line, int *col);
 
-/* Start and length of the leading blanks of the line holding OFF. */
-void	dj_line_indent(const char *s, size_t off, size_t *start, size_t *n);
+/* Offset of the first byte at or after I that is not JSON whitespace. */
+size_t	dj_ws(const char *s, size_t len, size_t i);
+
+/* Length of a UTF-8 byte-order mark at the start of S (0 or 3). */
+size_t	dj_bom(const char *s, size_t len);
+
+/* "an object", "a string", ... for value type TYPE. */
+const char *dj_type_name(char type);
 
 #endif

@@ -5,7 +5,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "internal.h"
+#include "edit.h"
+#include "style.h"
 
 /* Copy [p, p+n) into OUT (SIZE bytes) if it fits; else keep OUT. */
 static void
@@ -19,33 +20,27 @@ setspan(char *out, size_t size, const char *p, size_t n)
 
 /* Are the elements of the document's first non-empty array one a line? */
 static int
-arrays_multiline(const char *s, size_t len)
+arrays_multiline(const struct dj_tree *t)
 {
-	size_t i = 0, j;
+	const struct dj_value *a = NULL;
+	size_t i, e;
 
-	while (i < len) {
-		if (s[i] == '"') {
-			if ((i = dj_skip_value(s, len, i)) == DJ_NONE)
-				return 0;
-			continue;
-		}
-		if (s[i] == '[') {
-			j = dj_ws(s, len, i + 1);
-			if (j < len && s[j] != ']')
-				return memchr(s + i + 1, '\n', j - i - 1) != NULL;
-		}
-		i++;
-	}
-	return 0;
+	for (i = 0; i < t->nv; i++)
+		if (t->v[i].type == DJ_ARRAY && t->v[i].n > 0 &&
+		    (a == NULL || t->v[i].start < a->start))
+			a = &t->v[i];
+	if (a == NULL)
+		return 0;
+	e = t->v[t->el[a->first]].start;
+	return memchr(t->s + a->start, '\n', e - a->start) != NULL;
 }
 
 void
-dj_style_detect(const char *s, size_t len, const struct dj_obj *root,
-    struct dj_style *st)
+dj_style_detect(const struct dj_tree *t, struct dj_style *st)
 {
 	const struct dj_member *m0, *m1;
-	const char *sep, *nlp;
-	size_t seplen;
+	const char *s = t->s, *sep, *nlp;
+	size_t seplen, v0;
 
 	memset(st, 0, sizeof(*st));
 	strcpy(st->nl, "\n");
@@ -54,13 +49,14 @@ dj_style_detect(const char *s, size_t len, const struct dj_obj *root,
 	strcpy(st->csep, " ");
 	strcpy(st->acsep, " ");
 	st->ml = 1;
-	st->arr_ml = arrays_multiline(s, len);
-	if (root->n == 0)
+	st->arr_ml = arrays_multiline(t);
+	if (t->v[t->root].n == 0)
 		return;
-	m0 = &root->m[0];
-	if (memchr(s + m0->key_end, '\n', m0->val - m0->key_end) == NULL)
+	m0 = dj_member(t, t->root, 0);
+	v0 = t->v[m0->val].start;
+	if (memchr(s + m0->key_end, '\n', v0 - m0->key_end) == NULL)
 		setspan(st->colon, sizeof(st->colon), s + m0->key_end,
-		    m0->val - m0->key_end);
+		    v0 - m0->key_end);
 	if (st->colon[strlen(st->colon) - 1] != ' ') {
 		strcpy(st->csep, "");
 		strcpy(st->acsep, "");
@@ -76,12 +72,37 @@ dj_style_detect(const char *s, size_t len, const struct dj_obj *root,
 	}
 	st->ml = 0;
 	setspan(st->pad, sizeof(st->pad), sep, seplen);
-	if (root->n >= 2) {
-		m1 = &root->m[1];
+	if (t->v[t->root].n >= 2) {
+		m1 = dj_member(t, t->root, 1);
 		if (memchr(s + m1->sep, '\n', m1->key - m1->sep) == NULL)
 			setspan(st->csep, sizeof(st->csep), s + m1->sep,
 			    m1->key - m1->sep);
 	}
+}
+
+void
+dj_line_blanks(const char *s, size_t off, size_t *start, size_t *n)
+{
+	size_t b = off, e;
+
+	while (b > 0 && s[b - 1] != '\n')
+		b--;
+	for (e = b; e < off && (s[e] == ' ' || s[e] == '\t'); e++)
+		;
+	*start = b;
+	*n = e - b;
+}
+
+void
+dj_line_indent(const char *s, size_t off, char *out)
+{
+	size_t is, in;
+
+	dj_line_blanks(s, off, &is, &in);
+	if (in >= DJ_IND_MAX)
+		in = DJ_IND_MAX - 1;
+	memcpy(out, s + is, in);
+	out[in] = '\0';
 }
 
 void
@@ -105,33 +126,41 @@ nl_ind(struct strbuf *b, const struct dj_style *st, const char *ind, int unit)
 		strbuf_str(b, st->unit);
 }
 
+/*
+ * The break between parts of an object: one member a line (ML), a new
+ * line indented IND and, with UNIT, one level more; else SEP.
+ */
 static void
-obj_open(struct strbuf *b, const struct dj_style *st, int ml, const char *ind)
+brk(struct strbuf *b, const struct dj_style *st, int ml, const char *ind,
+    int unit, const char *sep)
 {
-	strbuf_str(b, "{");
 	if (ml)
-		nl_ind(b, st, ind, 1);
+		nl_ind(b, st, ind, unit);
 	else
-		strbuf_str(b, st->pad);
+		strbuf_str(b, sep);
+}
+
+/* "{" and the break after it; SUB (DJ_IND_MAX * 2) gets IND plus a unit. */
+static void
+obj_open(struct strbuf *b, const struct dj_style *st, int ml, const char *ind,
+    char *sub)
+{
+	dj_ind_plus(sub, ind, strlen(ind), st->unit);
+	strbuf_str(b, "{");
+	brk(b, st, ml, ind, 1, st->pad);
 }
 
 static void
 obj_next(struct strbuf *b, const struct dj_style *st, int ml, const char *ind)
 {
 	strbuf_str(b, ",");
-	if (ml)
-		nl_ind(b, st, ind, 1);
-	else
-		strbuf_str(b, st->csep);
+	brk(b, st, ml, ind, 1, st->csep);
 }
 
 static void
 obj_close(struct strbuf *b, const struct dj_style *st, int ml, const char *ind)
 {
-	if (ml)
-		nl_ind(b, st, ind, 0);
-	else
-		strbuf_str(b, st->pad);
+	brk(b, st, ml, ind, 0, st->pad);
 	strbuf_str(b, "}");
 }
 
@@ -191,8 +220,7 @@ dj_gen_entry(struct strbuf *b, const struct dj_style *st, int ml,
 	const struct dj_add_req *rq = arg;
 	char sub[DJ_IND_MAX * 2];
 
-	dj_ind_plus(sub, ind, strlen(ind), st->unit);
-	obj_open(b, st, ml, ind);
+	obj_open(b, st, ml, ind, sub);
 	key(b, st, "path");
 	strbuf_jstr(b, rq->path);
 	if (rq->args_mode == DJ_ARGS_SET) {
@@ -210,8 +238,7 @@ dj_gen_runtimes(struct strbuf *b, const struct dj_style *st, int ml,
 	const struct dj_add_req *rq = arg;
 	char sub[DJ_IND_MAX * 2];
 
-	dj_ind_plus(sub, ind, strlen(ind), st->unit);
-	obj_open(b, st, ml, ind);
+	obj_open(b, st, ml, ind, sub);
 	key(b, st, rq->name);
 	dj_gen_entry(b, st, ml, sub, rq);
 	obj_close(b, st, ml, ind);

@@ -1,13 +1,20 @@
 /*
- * libFuzzer target for hersh-daemon-json's pure edit logic.
+ * libFuzzer target for hersh-daemon-json's pure core: the scanner, the
+ * editor, show and restore-layout.  json-c is the reference oracle.
  *
  *   make fuzz FUZZ_SECONDS=60
  *
- * On any input: no crash, no leak, no undefined behaviour.  On a valid
- * document without the runtime and without an empty "runtimes":
+ * On any input: no crash, no leak, no undefined behaviour; whatever an
+ * edit writes, json-c (strict) parses too; and for every input and name,
+ * show NAME finds an entry iff add NAME reports it already present.
+ * On a valid document without the runtime and without an empty "runtimes":
  *   - add gives a valid document whose runtimes.NAME.path is the path;
  *   - add again changes nothing (idempotent);
- *   - remove after add gives back the input byte for byte (surgical).
+ *   - remove after add gives back the input byte for byte (surgical);
+ *   - a reload-safe remove and tidy give it back too;
+ *   - restore-layout of the added file against the input, with NAME as the
+ *     upstream entry, gives what add gave.
+ * And a document is the same as itself; sameness is symmetric.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +24,8 @@
 #include <json-c/json.h>
 
 #include "daemon-json/edit.h"
+#include "daemon-json/layout.h"
+#include "daemon-json/show.h"
 
 #define NAME	"hersh-fuzz"
 #define PATH	"/usr/bin/runsc"
@@ -32,20 +41,69 @@ die(const char *what, const uint8_t *data, size_t len)
 }
 
 /*
+ * The reference: json-c in strict mode, after a BOM, a blank document
+ * as {}.  Its keys are C strings, so a key holding \u0000 reads cut short:
+ * callers comparing keys skip such inputs (has_nul_escape()).
+ */
+static json_object *
+jc_parse(const char *in, size_t len)
+{
+	json_tokener *tok;
+	json_object *o;
+	size_t i;
+
+	if (len >= 3 && memcmp(in, "\xef\xbb\xbf", 3) == 0)
+		in += 3, len -= 3;
+	for (i = 0; i < len && strchr(" \t\r\n", in[i]) != NULL && in[i]; i++)
+		;
+	if (i == len)
+		return json_object_new_object();
+	if ((tok = json_tokener_new_ex(1000)) == NULL)
+		return NULL;
+	json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
+	o = json_tokener_parse_ex(tok, in, (int)len);
+	if (json_tokener_get_error(tok) == json_tokener_continue)
+		o = json_tokener_parse_ex(tok, "", 1);
+	if (json_tokener_get_error(tok) != json_tokener_success ||
+	    !json_object_is_type(o, json_type_object)) {
+		json_object_put(o);
+		o = NULL;
+	}
+	json_tokener_free(tok);
+	return o;
+}
+
+static int
+has_nul_escape(const char *s, size_t len)
+{
+	return memmem(s, len, "\\u0000", 6) != NULL;
+}
+
+/* Does json-c read OUT as a document?  (Whatever we write, it must.) */
+static void
+must_parse(const char *out, size_t outlen, const char *what,
+    const uint8_t *data, size_t len)
+{
+	json_object *o;
+
+	if ((o = jc_parse(out, outlen)) == NULL)
+		die(what, data, len);
+	json_object_put(o);
+}
+
+/*
  * Is the runtime absent, not the default, and "runtimes" (if any)
- * non-empty?  Excluded as
- * documented: a blank file and an empty top-level object written with
- * whitespace inside ("{ }") come back as "{}".
+ * non-empty?  Excluded as documented: a blank file and an empty top-level
+ * object written with whitespace inside ("{ }") come back as "{}".
  */
 static int
 eligible(const char *in, size_t len, int *has_default)
 {
-	struct dj_result res;
 	json_object *root, *rt, *d;
 	const char *brace;
 	int ok = 1;
 
-	if (dj_parse(in, len, &root, &res) == -1)
+	if (has_nul_escape(in, len) || (root = jc_parse(in, len)) == NULL)
 		return 0;
 	brace = memchr(in, '{', len);
 	if (json_object_object_length(root) == 0 &&
@@ -67,10 +125,9 @@ eligible(const char *in, size_t len, int *has_default)
 static void
 check_added(const char *out, size_t outlen, const uint8_t *data, size_t len)
 {
-	struct dj_result res;
 	json_object *root, *rt, *ent, *p;
 
-	if (dj_parse(out, outlen, &root, &res) == -1)
+	if ((root = jc_parse(out, outlen)) == NULL)
 		die("add produced a document that does not parse", data, len);
 	if (!json_object_object_get_ex(root, "runtimes", &rt) ||
 	    !json_object_object_get_ex(rt, NAME, &ent) ||
@@ -101,6 +158,24 @@ reload_safe_trip(const uint8_t *data, size_t len, const char *a, size_t alen,
 	free(t);
 }
 
+/* restore-layout of A (the input plus a bare entry) against the input gives A. */
+static void
+restore_trip(const uint8_t *data, size_t len, const char *a, size_t alen)
+{
+	struct dj_result res;
+	enum dj_verdict v;
+	char *out;
+	size_t outlen;
+
+	if (dj_restore_layout(a, alen, (const char *)data, len, NAME, PATH, &v,
+	    &out, &outlen, &res) == -1)
+		die("restore-layout after add failed", data, len);
+	if (v != DJ_SAME_PLUS_ENTRY || outlen != alen || memcmp(out, a, alen) != 0)
+		die("restore-layout with the upstream entry did not give what add gave",
+		    data, len);
+	free(out);
+}
+
 static void
 round_trip(const uint8_t *data, size_t len, const struct dj_add_req *rq)
 {
@@ -124,8 +199,68 @@ round_trip(const uint8_t *data, size_t len, const struct dj_add_req *rq)
 		die("add then remove did not give back the input", data, len);
 	free(r);
 	reload_safe_trip(data, len, a, alen, rq);
+	if (rq->args_mode == DJ_ARGS_KEEP && rq->default_mode == DJ_DEFAULT_KEEP)
+		restore_trip(data, len, a, alen);
 	free(a);
 	free(a2);
+}
+
+/* show NAME finds an entry iff add NAME finds it already there. */
+static void
+show_agrees(const uint8_t *data, size_t len, const char *name)
+{
+	struct dj_add_req rq = { name, PATH, NULL, 0, DJ_ARGS_KEEP,
+	    DJ_DEFAULT_KEEP, 0 };
+	struct dj_result sres, ares;
+	char *out, *a;
+	size_t outlen, alen;
+	int rs, present;
+
+	rs = dj_show((const char *)data, len, DJ_SHOW_ENTRY, name, &out, &outlen,
+	    &sres);
+	free(out);
+	if (dj_edit_add((const char *)data, len, &rq, &a, &alen, &ares) == -1)
+		return;
+	free(a);
+	present = !(ares.changes & DJ_CH_CREATED);
+	if (present && rs == -1 && strstr(sres.msg, "\\u0000") != NULL)
+		return;		/* found, but json-c cannot print that key */
+	if (present ? rs != 0 : rs != 1)
+		die(present ? "add found the runtime, show did not" :
+		    "add created the runtime, show found it or failed", data, len);
+}
+
+/* A document is the same as itself; sameness is symmetric. */
+static void
+same_document(const uint8_t *data, size_t len)
+{
+	const char *in = (const char *)data, *jc;
+	struct dj_result res;
+	enum dj_verdict v, w;
+	json_object *o;
+	char *out;
+	size_t outlen;
+
+	if (dj_restore_layout(in, len, in, len, NULL, NULL, &v, &out, &outlen,
+	    &res) == -1)
+		return;
+	free(out);
+	if (v != DJ_SAME_BYTES)
+		die("a document is not the same as itself", data, len);
+	if (has_nul_escape(in, len) || (o = jc_parse(in, len)) == NULL)
+		return;
+	jc = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY);
+	if (dj_restore_layout(in, len, jc, strlen(jc), NULL, NULL, &v, &out,
+	    &outlen, &res) == 0) {
+		free(out);
+		if (dj_restore_layout(jc, strlen(jc), in, len, NULL, NULL, &w,
+		    &out, &outlen, &res) == -1)
+			die("sameness: the reverse comparison failed", data, len);
+		free(out);
+		if ((v == DJ_DIFFERENT) != (w == DJ_DIFFERENT))
+			die("sameness is not symmetric", data, len);
+	}
+	json_object_put(o);
 }
 
 /* Whatever the input: edits either fail cleanly or give valid JSON. */
@@ -134,27 +269,25 @@ any_input(const uint8_t *data, size_t len)
 {
 	static const char *const one[] = { "--x" };
 	struct dj_add_req rq = { "runsc", PATH, one, 1, DJ_ARGS_SET,
-	    DJ_DEFAULT_UNSET };
+	    DJ_DEFAULT_UNSET, 0 };
 	struct dj_result res;
-	json_object *o;
 	char *out;
 	size_t outlen;
 
 	if (dj_edit_remove((const char *)data, len, "runsc", 0, &out, &outlen,
 	    &res) == 0) {
-		if (dj_parse(out, outlen, &o, &res) == -1)
-			die("remove produced invalid JSON", data, len);
-		json_object_put(o);
+		must_parse(out, outlen, "remove produced invalid JSON", data, len);
 		free(out);
 	}
 	if (dj_edit_add((const char *)data, len, &rq, &out, &outlen, &res) == 0) {
-		if (dj_parse(out, outlen, &o, &res) == -1)
-			die("add produced invalid JSON", data, len);
-		json_object_put(o);
+		must_parse(out, outlen, "add produced invalid JSON", data, len);
 		free(out);
 	}
 	rq.args_mode = DJ_ARGS_CLEAR;
 	if (dj_edit_add((const char *)data, len, &rq, &out, &outlen, &res) == 0)
+		free(out);
+	if (dj_show((const char *)data, len, DJ_SHOW_ALL, NULL, &out, &outlen,
+	    &res) == 0)
 		free(out);
 }
 
@@ -162,12 +295,15 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
 	struct dj_add_req plain = { NAME, PATH, NULL, 0, DJ_ARGS_KEEP,
-	    DJ_DEFAULT_KEEP };
+	    DJ_DEFAULT_KEEP, 0 };
 	struct dj_add_req full = { NAME, PATH, args, 2, DJ_ARGS_SET,
-	    DJ_DEFAULT_SET };
+	    DJ_DEFAULT_SET, 0 };
 	int has_default = 0;
 
 	any_input(data, len);
+	show_agrees(data, len, "runsc");
+	show_agrees(data, len, NAME);
+	same_document(data, len);
 	if (!eligible((const char *)data, len, &has_default))
 		return 0;
 	round_trip(data, len, &plain);

@@ -308,11 +308,12 @@ refuses() {
 	cmp "$FX/bad/default-number.json" "$F"
 }
 
-@test "a directory in place of the file is refused" {
+@test "a directory in place of the file is refused as not a regular file" {
 	mkdir "$F"
 	run "$DJ" -c "$F" add runsc /usr/bin/runsc
 	assert_failure 1
-	assert_output "hersh-daemon-json: $F: cannot read: Is a directory"
+	assert_output "hersh-daemon-json: $F: not a regular file"
+	assert_dir_exist "$F"
 }
 
 @test "an unreadable file is refused and left alone" {
