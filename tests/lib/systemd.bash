@@ -441,7 +441,7 @@ sysd_facts() {
 # tests of one file walk through steps (install, remove, purge); each test
 # asks for the steps it needs, so it also runs on its own (bats -f).
 sysd_step() {
-	local name=$1 s=$BATS_FILE_TMPDIR/step-$1 rc=0
+	local name=$1 s=$BATS_FILE_TMPDIR/step-$1 rc=0 line c
 	shift
 	[ -e "$s.rc" ] && return 0
 	sysd_facts >"$s.before"
@@ -449,9 +449,11 @@ sysd_step() {
 	sysd_facts >"$s.after"
 	echo "$rc" >"$s.rc"
 	sysd_log "$name: $* -> exit $rc"
+	while IFS= read -r line; do
+		sysd_log "$name: $line"
+	done < <(grep '^hersh-gvisor: Docker' "$s.out")
 	sysd_log "$name: dockerd MainPID $(sysd_fact "$name" before mainpid) -> $(sysd_fact "$name" after mainpid)"
 	sysd_log "$name: runtimes $(sysd_fact "$name" after runtimes)"
-	local c
 	for c in $(sysd_containers); do
 		sysd_log "$name: container $c (running, StartedAt, pid) $(sysd_fact "$name" before "container_$c") -> $(sysd_fact "$name" after "container_$c")"
 	done
