@@ -14,9 +14,8 @@
 # sysd_stop removes all of it (teardown_file, or a watchdog if the test
 # process is killed).  No policy-rc.d inside: the root plays a real host.
 #
-#     setup_file()    { sysd_file_needs bookworm || return 0; sysd_file_setup bookworm procps; }
-#     teardown_file() { sysd_file_teardown; }
-#     setup()         { file_skip_check; }
+#     sysd_file_init procps    (release: the file name's start; defines
+#                              setup_file, teardown_file and setup)
 #     ... sysd_exec systemctl is-active docker.service ...
 
 # root_build (and the mirror it reads from apt's configuration).
@@ -499,28 +498,44 @@ sysd_release_title() {
 	esac
 }
 
-# sysd_file_needs RELEASE: what a file needs before it can boot a root.
-# Returns 1 after file_skip when something is missing.
+# sysd_file_init VARIANT [TITLE]: at the top of a test file: the release
+# (from the file's name), the root VARIANT (procps or noprocps), the prefix
+# of every test name ("Debian 12 under systemdTITLE: "), and the file's
+# setup_file (one boot for all its tests), teardown_file and setup.
+sysd_file_init() {
+	SYSD_RELEASE=$(sysd_release_of "$BATS_TEST_FILENAME")
+	SYSD_VARIANT=$1
+	# shellcheck disable=SC2034 # bats puts it before every test name
+	BATS_TEST_NAME_PREFIX="$(sysd_release_title "$SYSD_RELEASE") under systemd${2:-}: "
+	setup_file() { sysd_file_setup; }
+	teardown_file() { sysd_file_teardown; }
+	setup() { file_skip_check; }
+}
+
+# sysd_file_needs: what a file needs before it can boot a root.  Returns 1
+# after file_skip when something is missing.
 sysd_file_needs() {
 	local deb
 	file_needs root mmdebstrap unshare nsenter setsid ip || return 1
-	deb=$(sysd_deb "$1" 2>&1) || { file_skip "$deb"; return 1; }
+	deb=$(sysd_deb "$SYSD_RELEASE" 2>&1) || { file_skip "$deb"; return 1; }
 	if ! sysd_cgroup2_base >/dev/null; then
 		file_skip "needs a cgroup2 hierarchy (systemd runs on one)"
 		return 1
 	fi
 }
 
-# sysd_file_setup RELEASE VARIANT: once per file, after sysd_file_needs:
-# the root for RELEASE (VARIANT procps or noprocps) booted, Docker up, the
-# test image and the package there.  Exports SYSD_DIR, SYSD_DEB (the
-# package's path inside) and SYSD_RUNSC_ARGS.
+# sysd_file_setup: setup_file of every file here (returns 0 after
+# file_skip when the file cannot run): the root for the file's release and
+# variant booted, Docker up, the test image and the package there, and the
+# container "before" running under runc.  Exports SYSD_DIR, SYSD_NAME,
+# SYSD_DEB (the package's path inside) and SYSD_RUNSC_ARGS.
 sysd_file_setup() {
-	local release=$1 variant=$2 deb roots root
-	deb=$(sysd_deb "$release") || return 1
-	roots=$(sysd_roots_build "$release" "$deb") || return 1
-	root=$(awk -v v="$variant" '$1 == v { print $2 }' <<<"$roots")
-	export SYSD_DIR=$BATS_FILE_TMPDIR/boot SYSD_NAME=$release-$variant
+	local deb roots root
+	sysd_file_needs || return 0
+	deb=$(sysd_deb "$SYSD_RELEASE") || return 1
+	roots=$(sysd_roots_build "$SYSD_RELEASE" "$deb") || return 1
+	root=$(awk -v v="$SYSD_VARIANT" '$1 == v { print $2 }' <<<"$roots")
+	export SYSD_DIR=$BATS_FILE_TMPDIR/boot SYSD_NAME=$SYSD_RELEASE-$SYSD_VARIANT
 	sysd_log "$SYSD_NAME: booting $root"
 	sysd_boot "$root" "$SYSD_DIR" || return 1
 	setsid bash -c "$(declare -f sysd_watchdog sysd_stop sysd_alive sysd_starttime); sysd_watchdog \"\$@\"" \
@@ -533,6 +548,8 @@ sysd_file_setup() {
 	export SYSD_RUNSC_ARGS
 	sysd_log "$(sysd_exec sh -c '. /etc/os-release; echo "$PRETTY_NAME"'), $(sysd_exec systemctl --version | head -n 1), Docker $(sysd_exec docker version --format '{{.Server.Version}}'), $(sysd_exec runsc --version | head -n 1)"
 	sysd_log "package: ${deb#"$HERSH_SRC"/}; runsc runtime args: $SYSD_RUNSC_ARGS"
+	# Running before the package arrives, under Docker's default runtime.
+	sysd_container_start before
 }
 
 # sysd_file_teardown: keep the boot's journal with the run's logs

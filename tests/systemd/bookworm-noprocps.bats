@@ -13,23 +13,7 @@
 load ../lib/common
 load ../lib/systemd
 
-SYSD_RELEASE=$(sysd_release_of "$BATS_TEST_FILENAME")
-# shellcheck disable=SC2034 # bats prefixes every test name with it
-BATS_TEST_NAME_PREFIX="$(sysd_release_title "$SYSD_RELEASE") under systemd, without procps: "
-
-setup_file() {
-	sysd_file_needs "$SYSD_RELEASE" || return 0
-	sysd_file_setup "$SYSD_RELEASE" noprocps
-	sysd_container_start before
-}
-
-teardown_file() {
-	sysd_file_teardown
-}
-
-setup() {
-	file_skip_check
-}
+sysd_file_init noprocps ", without procps"
 
 preseeded() {
 	sysd_preseed apt-source=false "runtime-args=$SYSD_RUNSC_ARGS"

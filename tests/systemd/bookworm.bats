@@ -13,24 +13,7 @@
 load ../lib/common
 load ../lib/systemd
 
-SYSD_RELEASE=$(sysd_release_of "$BATS_TEST_FILENAME")
-# shellcheck disable=SC2034 # bats prefixes every test name with it
-BATS_TEST_NAME_PREFIX="$(sysd_release_title "$SYSD_RELEASE") under systemd: "
-
-setup_file() {
-	sysd_file_needs "$SYSD_RELEASE" || return 0
-	sysd_file_setup "$SYSD_RELEASE" procps
-	# Running before the package arrives, under Docker's default runtime.
-	sysd_container_start before
-}
-
-teardown_file() {
-	sysd_file_teardown
-}
-
-setup() {
-	file_skip_check
-}
+sysd_file_init procps
 
 installed() {
 	sysd_preseed apt-source=false "runtime-args=$SYSD_RUNSC_ARGS"
