@@ -57,7 +57,7 @@ sysd_root_packages() {
 # in dist/, the deb@trixie stage trixie's in dist/trixie/), or the one
 # HERSH_DEB_<RELEASE> names.  Prints its path, or fails with a message.
 sysd_deb() {
-	local release=$1 var deb dir
+	local release=$1 var deb dir how
 	var=HERSH_DEB_${release^^}
 	if [ -n "${!var:-}" ]; then
 		[ -f "${!var}" ] || { echo "$var=${!var}: no such file" >&2; return 1; }
@@ -65,12 +65,12 @@ sysd_deb() {
 		return 0
 	fi
 	case $release in
-	bookworm) dir=$HERSH_SRC/dist ;;
-	*) dir=$HERSH_SRC/dist/$release ;;
+	bookworm) dir=$HERSH_SRC/dist how="make deb" ;;
+	*) dir=$HERSH_SRC/dist/$release how="tests/run deb@$release" ;;
 	esac
 	deb=$(ls -1 "$dir"/hersh-gvisor_*.deb 2>/dev/null | tail -n 1)
 	if [ -z "$deb" ]; then
-		echo "no package built for $release in ${dir#"$HERSH_SRC"/}/ (bookworm: make deb; trixie: tests/run deb@trixie) and $var is not set" >&2
+		echo "no package built for $release in ${dir#"$HERSH_SRC"/}/ ($how builds it) and $var does not name one" >&2
 		return 1
 	fi
 	printf '%s\n' "$deb"
