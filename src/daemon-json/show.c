@@ -60,7 +60,7 @@ object(struct conv *c, const struct dj_value *v)
 			add(c, o, dj_name(c->t, m), m->val);
 		else {
 			dj_fail_at(c->res, c->t->s, c->t->len, m->key,
-			    "a key holding \\u0000 cannot be shown");
+			    "cannot print a key holding \\u0000");
 			c->failed = 1;
 		}
 	}

@@ -124,12 +124,9 @@ traced() {
 # print which call of SYSCALL (1, 2, ...) is the first whose line, as
 # strace -y prints it (fds shown as <path>), contains TEXT.
 call_index() {
-	local sc=$1 text=$2 trace=$BATS_TEST_TMPDIR/trace-y
+	local sc=$1 text=$2
 	shift 2
-	xstrace -f -y -qq -o "$trace" -e trace="$sc" "$DJ" -q -c "$F" "$@" ||
-		fail "traced run of '$*' failed"
-	awk -v sc="$sc(" -v text="$text" '
-		index($2, sc) == 1 { n++; if (index($0, text)) { print n; exit } }' "$trace"
+	nth_call "$sc" "$text" -q -c "$F" "$@"
 }
 
 # state OLD NEW: print old or new for what F now holds (OLD empty = no
