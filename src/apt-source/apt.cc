@@ -1,7 +1,8 @@
-// as_apt.cc - libapt-pkg behind the plain C interface of as_apt.h.
+// apt.cc - libapt-pkg behind the plain C interface of apt.h.
 // The only file of hersh-apt-source that speaks C++ or includes apt-pkg.
 
 #include <apt-pkg/acquire-item.h>
+#include <apt-pkg/acquire-worker.h>
 #include <apt-pkg/acquire.h>
 #include <apt-pkg/configuration.h>
 #include <apt-pkg/error.h>
@@ -12,6 +13,9 @@
 #include <apt-pkg/metaindex.h>
 #include <apt-pkg/pkgsystem.h>
 #include <apt-pkg/sourcelist.h>
+#include <apt-pkg/strutl.h>
+
+#include <sys/stat.h>
 
 #include <err.h>
 #include <pwd.h>
@@ -19,23 +23,23 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "apt.h"
 extern "C" {
-#include "lib/atomic-file.h"
+#include "interrupt.h"
+#include "lib/xmalloc.h"
 }
 
 namespace {
 
 char *
-xstrdup(const std::string &s)
+cdup(const std::string &s)
 {
-	char *p = strdup(s.c_str());
-	if (p == nullptr)
-		err(1, "strdup");
-	return p;
+	return xstrdup(s.c_str());
 }
 
 // Print APT's pending errors (warnings and notices are dropped: apt-get
@@ -103,23 +107,72 @@ components_of(metaIndex *m)
 	return join(comps);
 }
 
-// Download URL into DIR/key; false with apt's or the item's message.
-bool
-fetch(const std::string &url, const std::string &dir, std::string &path)
+// pkgAcqFile that keeps the method's reason for a failure.
+class KeyFile : public pkgAcqFile {
+public:
+	std::string reason;
+
+	using pkgAcqFile::pkgAcqFile;
+	void
+	Failed(std::string const &msg, pkgAcquire::MethodConfig const *cnf) override
+	{
+		reason = LookupTag(msg, "FailReason");
+		pkgAcqFile::Failed(msg, cnf);
+	}
+};
+
+// Stops the fetch (Pulse returns false) once the file grows past the
+// limit, the deadline passes, or a signal was caught.
+class Bounded : public pkgAcquireStatus {
+	std::string const path;
+	unsigned long long const max;
+	std::chrono::steady_clock::time_point const deadline;
+
+public:
+	enum { RUNNING, TOO_BIG, TIMEOUT, INTERRUPTED } stop = RUNNING;
+
+	Bounded(std::string p, unsigned long long m, long seconds)
+	    : path(std::move(p)), max(m),
+	      deadline(std::chrono::steady_clock::now() +
+		  std::chrono::seconds(seconds)) {}
+
+	bool
+	Pulse(pkgAcquire *owner) override
+	{
+		struct stat sb;
+
+		pkgAcquireStatus::Pulse(owner);
+		if (as_interrupted())
+			stop = INTERRUPTED;
+		else if (stat(path.c_str(), &sb) == 0 &&
+		    static_cast<unsigned long long>(sb.st_size) > max)
+			stop = TOO_BIG;
+		else if (std::chrono::steady_clock::now() >= deadline)
+			stop = TIMEOUT;
+		return stop == RUNNING;
+	}
+
+	bool
+	MediaChange(std::string, std::string) override
+	{
+		return false;
+	}
+};
+
+// Why the fetch of URL failed, for a message.
+std::string
+failure(const KeyFile &item, const Bounded &status, unsigned long long max,
+    long seconds)
 {
-	path = dir + "/download";
-	pkgAcquire fetcher;
-	auto *item = new pkgAcqFile(&fetcher, url, HashStringList(), 0,
-	    url, "key", dir, path);
-	pkgAcquire::RunResult const r = fetcher.Run();
-	if (item->Status == pkgAcquire::Item::StatDone && r == pkgAcquire::Continue &&
-	    RealFileExists(path))
-		return true;
-	std::string const why = item->ErrorText.empty() ?
-	    "download failed" : item->ErrorText;
-	_error->Discard();
-	warnx("%s: %s", url.c_str(), why.c_str());
-	return false;
+	if (status.stop == Bounded::TOO_BIG || item.reason == "MaximumSizeExceeded")
+		return "larger than " + std::to_string(max) +
+		    " bytes, which no key is (refused at the limit)";
+	if (status.stop == Bounded::TIMEOUT)
+		return "no complete answer within " + std::to_string(seconds) +
+		    " s (Hersh-Gvisor::Key-Timeout)";
+	if (status.stop == Bounded::INTERRUPTED)
+		return "interrupted";
+	return item.ErrorText.empty() ? "download failed" : item.ErrorText;
 }
 
 // Entries are read file by file above; apt reads them as one list and
@@ -163,19 +216,13 @@ as_apt_init(const char *const *names, const char *const *values, size_t n)
 extern "C" char *
 as_apt_find(const char *name, const char *def)
 {
-	return xstrdup(_config->Find(name, def));
-}
-
-extern "C" char *
-as_apt_find_file(const char *name)
-{
-	return xstrdup(_config->FindFile(name));
+	return cdup(_config->Find(name, def));
 }
 
 extern "C" char *
 as_apt_find_dir(const char *name)
 {
-	return xstrdup(_config->FindDir(name));
+	return cdup(_config->FindDir(name));
 }
 
 extern "C" int
@@ -192,13 +239,13 @@ as_apt_sources(struct as_entry **out, size_t *n)
 		}
 		for (metaIndex *m : list) {
 			as_entry e;
-			e.file = xstrdup(file);
+			e.file = cdup(file);
 			e.deb822 = ends_with(file, ".sources");
-			e.type = xstrdup(m->GetType() ? m->GetType() : "deb");
-			e.uri = xstrdup(m->GetURI());
-			e.suite = xstrdup(m->GetDist());
-			e.components = xstrdup(components_of(m));
-			e.signed_by = xstrdup(m->GetSignedBy());
+			e.type = cdup(m->GetType() ? m->GetType() : "deb");
+			e.uri = cdup(m->GetURI());
+			e.suite = cdup(m->GetDist());
+			e.components = cdup(components_of(m));
+			e.signed_by = cdup(m->GetSignedBy());
 			v.push_back(e);
 		}
 	}
@@ -210,9 +257,7 @@ as_apt_sources(struct as_entry **out, size_t *n)
 	_error->Discard();
 	check_whole_list();
 	*n = v.size();
-	*out = static_cast<as_entry *>(calloc(v.size() + 1, sizeof(as_entry)));
-	if (*out == nullptr)
-		err(1, "calloc");
+	*out = static_cast<as_entry *>(xcalloc(v.size() + 1, sizeof(as_entry)));
 	for (size_t i = 0; i < v.size(); i++)
 		(*out)[i] = v[i];
 	return 0;
@@ -232,38 +277,40 @@ as_entries_free(struct as_entry *e, size_t n)
 }
 
 extern "C" int
-as_apt_download(const char *url, char **buf, size_t *len)
+as_apt_download(const char *url, const char *dir, unsigned long long max,
+    long seconds)
 {
-	std::string tmpl = GetTempDir() + "/hersh-apt-source.XXXXXX";
-	std::vector<char> t(tmpl.begin(), tmpl.end());
-	t.push_back('\0');
-	if (mkdtemp(t.data()) == nullptr) {
-		warn("%s", tmpl.c_str());
-		return -1;
-	}
-	std::string const dir(t.data());
-
-	// Let the sandboxed download method (user _apt) write there, as
-	// apt-get does with its partial directories.
-	if (geteuid() == 0) {
-		std::string const user = _config->Find("APT::Sandbox::User", "_apt");
-		struct passwd const *pw = getpwnam(user.c_str());
-		if (pw != nullptr && chown(dir.c_str(), pw->pw_uid, pw->pw_gid) != 0)
-			warn("%s: chown", dir.c_str());
-	}
-
-	std::string path;
+	std::string const path = std::string(dir) + "/download";
+	Bounded status(path, max, seconds);
 	int rc = -1;
-	if (fetch(url, dir, path)) {
-		if (read_file(path.c_str(), buf, len) == 0)
+	{
+		pkgAcquire fetcher(&status);
+		// The expected size is the limit: APT's methods stop there.
+		auto *item = new KeyFile(&fetcher, url, HashStringList(), max,
+		    url, "key", dir, path);
+		pkgAcquire::RunResult const r = fetcher.Run();
+		if (item->Status == pkgAcquire::Item::StatDone &&
+		    r == pkgAcquire::Continue && status.stop == Bounded::RUNNING)
 			rc = 0;
 		else
-			warn("%s: downloaded file %s", url, path.c_str());
-	}
-	if (!path.empty())
-		unlink(path.c_str());
-	rmdir(dir.c_str());
+			warnx("%s: %s", url,
+			    failure(*item, status, max, seconds).c_str());
+	}	// the fetcher's end stops its methods
+	_error->Discard();
 	return rc;
+}
+
+extern "C" int
+as_apt_sandbox_user(uid_t *uid, gid_t *gid)
+{
+	std::string const user = _config->Find("APT::Sandbox::User", "_apt");
+	struct passwd const *pw = getpwnam(user.c_str());
+
+	if (pw == nullptr)
+		return -1;
+	*uid = pw->pw_uid;
+	*gid = pw->pw_gid;
+	return 0;
 }
 
 extern "C" void

@@ -1,6 +1,6 @@
 /*
  * A plain C view of libapt-pkg for hersh-apt-source: APT's configuration,
- * the configured sources, downloads and SHA-256.  Implemented in as_apt.cc;
+ * the configured sources, downloads and SHA-256.  Implemented in apt.cc;
  * the only file that includes a libapt-pkg header.
  *
  * Functions that fail print APT's messages on stderr (prefixed with the
@@ -10,6 +10,7 @@
 #define AS_APT_H
 
 #include <stddef.h>
+#include <sys/types.h>
 
 #ifdef __cplusplus
 extern "C" {
@@ -36,8 +37,7 @@ int	 as_apt_init(const char *const *names, const char *const *values,
 
 /* _config->Find(NAME, DEF); never NULL (malloc failure exits). */
 char	*as_apt_find(const char *name, const char *def);
-/* _config->FindFile(NAME) / FindDir(NAME): Dir-prefixed paths. */
-char	*as_apt_find_file(const char *name);
+/* _config->FindDir(NAME): a Dir-prefixed path with a trailing '/'. */
 char	*as_apt_find_dir(const char *name);
 
 /*
@@ -50,11 +50,17 @@ int	 as_apt_sources(struct as_entry **out, size_t *n);
 void	 as_entries_free(struct as_entry *e, size_t n);
 
 /*
- * Download URL (any scheme APT has a method for) with APT's acquire
- * machinery, honouring Acquire::* (proxies, timeouts).  Returns 0 and a
- * NUL-terminated malloc'd *buf of *len bytes, or -1 with a message.
+ * Download URL (any scheme APT has a method for) into DIR/download with
+ * APT's acquire machinery, honouring Acquire::* (proxies, timeouts).  The
+ * download stops, and fails, once it passes MAX bytes, after SECONDS in
+ * all, or when a signal was caught (interrupt.h).  Returns 0, or -1 after
+ * a message naming URL.  DIR must be writable by APT's sandbox user.
  */
-int	 as_apt_download(const char *url, char **buf, size_t *len);
+int	 as_apt_download(const char *url, const char *dir,
+	    unsigned long long max, long seconds);
+
+/* APT::Sandbox::User's ids (the user the methods run as); -1 if unknown. */
+int	 as_apt_sandbox_user(uid_t *uid, gid_t *gid);
 
 /* Lower-case hex SHA-256 of DATA into HEX (65 bytes with the NUL). */
 void	 as_apt_sha256(const void *data, size_t len, char hex[65]);

@@ -1,16 +1,30 @@
 /*
  * The commands of hersh-apt-source.  Each returns the exit status:
  * 0 ok, 1 error (after a message naming the file), 3 (show) no gVisor
- * source.
+ * source.  main() has checked the settings each one needs.
  */
 #ifndef AS_CMD_H
 #define AS_CMD_H
 
+#include <stddef.h>
+
 #include "config.h"
+#include "state.h"
 
 int	 as_cmd_show(const struct as_conf *c);
-int	 as_cmd_add(const struct as_conf *c, const char *suite);
+/* PIN: write the apt preferences with the source (0: --no-pin). */
+int	 as_cmd_add(const struct as_conf *c, const char *suite, int pin);
 int	 as_cmd_remove(const struct as_conf *c);
 int	 as_cmd_install_key(const struct as_conf *c, const char *from);
+
+/* For the commands: one line on stdout saying what was done, unless -q. */
+void	 as_say(const struct as_conf *c, const char *fmt, ...)
+	    __attribute__((format(printf, 2, 3)));
+/*
+ * Write LEN bytes of DATA to REAL (under Dir) and record it in ST and the
+ * state file; -1 after a message.
+ */
+int	 as_write_recorded(const struct as_conf *c, struct as_state *st,
+	    const char *real, const void *data, size_t len);
 
 #endif

@@ -1,23 +1,16 @@
-/* hersh-apt-source settings from APT's configuration (see as_conf.h). */
+/* hersh-apt-source settings from APT's configuration (see config.h). */
 
 #include <err.h>
-#include <stdio.h>
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "apt.h"
 #include "config.h"
-#include "text.h"
-
-static char *
-strip_slashes(char *s)
-{
-	size_t len = strlen(s);
-
-	while (len > 0 && s[len - 1] == '/')
-		s[--len] = '\0';
-	return s;
-}
+#include "pin.h"
+#include "rules.h"
+#include "lib/xmalloc.h"
 
 static int
 check_path(const char *name, const char *path)
@@ -39,31 +32,25 @@ check_path(const char *name, const char *path)
 }
 
 int
-as_conf_load(struct as_conf *c)
+as_conf_load(struct as_conf *c, unsigned given)
 {
-	const char *why;
-	char *fpr;
+	char *prefs;
 
 	memset(c, 0, sizeof(*c));
-	c->root = strip_slashes(as_apt_find_dir("Dir"));
+	c->given = given;
+	c->root = as_strip_slashes(as_apt_find_dir("Dir"));
 	c->parts = as_apt_find_dir("Dir::Etc::sourceparts");
+	c->methods = as_apt_find_dir("Dir::Bin::Methods");
+	prefs = as_apt_find_dir("Dir::Etc::PreferencesParts");
 	c->arch = as_apt_find("APT::Architecture", "");
-	c->uri = strip_slashes(as_apt_find("Hersh-Gvisor::URI", AS_DEFAULT_URI));
+	c->uri = as_strip_slashes(as_apt_find("Hersh-Gvisor::URI", AS_DEFAULT_URI));
 	c->key_url = as_apt_find("Hersh-Gvisor::Key-URL", AS_DEFAULT_KEY_URL);
-	fpr = as_apt_find("Hersh-Gvisor::Fingerprint", AS_DEFAULT_FPR);
+	c->fpr_raw = as_apt_find("Hersh-Gvisor::Fingerprint", AS_DEFAULT_FPR);
 	c->keyring = as_apt_find("Hersh-Gvisor::Keyring", AS_DEFAULT_KEYRING);
 
-	if ((c->fpr = as_fpr_norm(fpr)) == NULL) {
-		warnx("Hersh-Gvisor::Fingerprint '%s': not a key fingerprint "
-		    "(40 hexadecimal digits)", fpr);
-		free(fpr);
-		return -1;
-	}
-	free(fpr);
-	if ((why = as_uri_check(c->uri)) != NULL) {
-		warnx("Hersh-Gvisor::URI '%s': %s", c->uri, why);
-		return -1;
-	}
+	c->pin_real = xasprintf("%s/%s", as_strip_slashes(prefs), AS_PIN_NAME);
+	free(prefs);
+	c->pin = as_conf_target(c, c->pin_real);
 	if (*c->arch == '\0' || strpbrk(c->arch, " \t,]=") != NULL) {
 		warnx("APT::Architecture '%s': not an architecture", c->arch);
 		return -1;
@@ -75,17 +62,128 @@ as_conf_load(struct as_conf *c)
 	return 0;
 }
 
+/* Where a setting came from, for messages. */
+static const char *
+label(const struct as_conf *c, unsigned given, const char *option,
+    const char *setting)
+{
+	return (c->given & given) ? option : setting;
+}
+
+/* Non-zero when apt has the method NAME (N bytes) in Dir::Bin::Methods. */
+static int
+has_method(const struct as_conf *c, const char *name, size_t n, char **path)
+{
+	*path = xasprintf("%s%.*s", c->methods, (int)n, name);
+	return access(*path, X_OK) == 0;
+}
+
+/* The URI rule, then apt's method for the scheme (and for X+Y, for X). */
+static int
+need_uri(const struct as_conf *c)
+{
+	const char *name = label(c, AS_GIVEN_URI, "--uri", "Hersh-Gvisor::URI");
+	const char *plus;
+	char why[AS_WHY], *path;
+	size_t n;
+	int ok;
+
+	if (as_uri_check(c->uri, why) == -1) {
+		warnx("%s '%s': %s", name, c->uri, why);
+		return -1;
+	}
+	n = as_uri_scheme_len(c->uri);
+	ok = has_method(c, c->uri, n, &path);
+	if (ok && (plus = memchr(c->uri, '+', n)) != NULL) {
+		free(path);
+		ok = has_method(c, c->uri, (size_t)(plus - c->uri), &path);
+	}
+	if (!ok)
+		warnx("%s '%s': apt has no method for it on this system (%s: %s)",
+		    name, c->uri, path, strerror(errno));
+	free(path);
+	return ok ? 0 : -1;
+}
+
+static int
+need_key_url(const struct as_conf *c)
+{
+	const char *name = label(c, AS_GIVEN_KEY_URL, "--key-url",
+	    "Hersh-Gvisor::Key-URL");
+	char why[AS_WHY];
+
+	if (as_key_url_check(c->key_url, why) == -1) {
+		warnx("%s '%s': %s", name, c->key_url, why);
+		return -1;
+	}
+	return 0;
+}
+
+static int
+need_timeout(struct as_conf *c)
+{
+	char *t, *end;
+
+	t = as_apt_find("Hersh-Gvisor::Key-Timeout", AS_DEFAULT_KEY_TIMEOUT);
+	errno = 0;
+	c->key_timeout = strtol(t, &end, 10);
+	if (errno != 0 || end == t || *end != '\0' || c->key_timeout < 1 ||
+	    c->key_timeout > 86400) {
+		warnx("Hersh-Gvisor::Key-Timeout '%s': not a number of seconds "
+		    "from 1 to 86400", t);
+		free(t);
+		return -1;
+	}
+	free(t);
+	return 0;
+}
+
+static int
+need_fpr(struct as_conf *c)
+{
+	const char *name = label(c, AS_GIVEN_FPR, "--fingerprint",
+	    "Hersh-Gvisor::Fingerprint");
+	char why[AS_WHY];
+
+	if (c->fpr != NULL)
+		return 0;
+	if ((c->fpr = as_fpr_norm(c->fpr_raw, why)) == NULL) {
+		warnx("%s '%s': not a key fingerprint: %s", name, c->fpr_raw,
+		    why);
+		return -1;
+	}
+	return 0;
+}
+
+int
+as_conf_need(struct as_conf *c, unsigned need)
+{
+	if ((need & AS_NEED_FPR) && need_fpr(c) == -1)
+		return -1;
+	if ((need & AS_NEED_URI) && need_uri(c) == -1)
+		return -1;
+	if ((need & AS_NEED_KEY_URL) && need_key_url(c) == -1)
+		return -1;
+	if ((need & AS_NEED_TIMEOUT) && need_timeout(c) == -1)
+		return -1;
+	return 0;
+}
+
 void
 as_conf_free(struct as_conf *c)
 {
 	free(c->root);
 	free(c->parts);
+	free(c->methods);
 	free(c->arch);
 	free(c->uri);
 	free(c->key_url);
+	free(c->fpr_raw);
 	free(c->fpr);
 	free(c->keyring);
 	free(c->keyring_real);
+	free(c->pin);
+	free(c->pin_real);
 	free(c->state_real);
 	memset(c, 0, sizeof(*c));
 }
@@ -93,22 +191,15 @@ as_conf_free(struct as_conf *c)
 char *
 as_conf_real(const struct as_conf *c, const char *target_path)
 {
-	char *p;
-
-	if (asprintf(&p, "%s%s", c->root, target_path) == -1)
-		err(1, "asprintf");
-	return p;
+	return xasprintf("%s%s", c->root, target_path);
 }
 
 char *
 as_conf_target(const struct as_conf *c, const char *real)
 {
 	size_t n = strlen(c->root);
-	char *p;
 
 	if (n > 0 && strncmp(real, c->root, n) == 0 && real[n] == '/')
 		real += n;
-	if ((p = strdup(real)) == NULL)
-		err(1, "strdup");
-	return p;
+	return xstrdup(real);
 }

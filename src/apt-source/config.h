@@ -11,8 +11,21 @@
 #define AS_DEFAULT_KEY_URL	"https://gvisor.dev/archive.key"
 #define AS_DEFAULT_FPR		"6F1DF85E3A71C24918E727D56FC6D554E32BD943"
 #define AS_DEFAULT_KEYRING	"/usr/share/keyrings/gvisor-archive-keyring.gpg"
+#define AS_DEFAULT_KEY_TIMEOUT	"60"	/* seconds for the whole key download */
+#define AS_KEY_MAX		(1024 * 1024)	/* bytes: a key is a few KiB */
 #define AS_STATE		"/var/lib/hersh-gvisor/apt-source"
 #define AS_LIST_NAME		"gvisor.list"
+
+/* Settings given with --uri, --key-url, --fingerprint (named so in messages). */
+#define AS_GIVEN_URI		0x1
+#define AS_GIVEN_KEY_URL	0x2
+#define AS_GIVEN_FPR		0x4
+
+/* What a command needs checked (as_conf_need). */
+#define AS_NEED_URI		0x1	/* the URI rule and apt's method for it */
+#define AS_NEED_KEY_URL		0x2	/* the key URL rule */
+#define AS_NEED_FPR		0x4	/* the fingerprint */
+#define AS_NEED_TIMEOUT		0x8	/* the key download's deadline */
 
 struct as_conf {
 	char	*root;		/* Dir without its trailing slash; "" for / */
@@ -20,15 +33,26 @@ struct as_conf {
 	char	*arch;		/* APT::Architecture */
 	char	*uri;		/* Hersh-Gvisor::URI, no trailing slash */
 	char	*key_url;	/* Hersh-Gvisor::Key-URL */
-	char	*fpr;		/* Hersh-Gvisor::Fingerprint, normalised */
+	char	*fpr_raw;	/* Hersh-Gvisor::Fingerprint as given */
+	char	*fpr;		/* the same normalised, once AS_NEED_FPR passed */
 	char	*keyring;	/* Hersh-Gvisor::Keyring, inside the target */
 	char	*keyring_real;	/* the same under Dir */
+	char	*pin;		/* the preferences file, inside the target */
+	char	*pin_real;	/* the same under Dir */
 	char	*state_real;	/* AS_STATE under Dir */
+	char	*methods;	/* Dir::Bin::Methods, with '/' */
+	long	 key_timeout;	/* Hersh-Gvisor::Key-Timeout, seconds */
+	unsigned given;		/* AS_GIVEN_* */
 	int	 quiet;
 };
 
-/* Fill C from APT's configuration; -1 after a message naming the setting. */
-int	 as_conf_load(struct as_conf *c);
+/*
+ * Fill C from APT's configuration; GIVEN says which settings came from
+ * --uri, --key-url, --fingerprint.  -1 after a message naming the setting.
+ */
+int	 as_conf_load(struct as_conf *c, unsigned given);
+/* Check the settings of NEED (AS_NEED_*); -1 after a message naming one. */
+int	 as_conf_need(struct as_conf *c, unsigned need);
 void	 as_conf_free(struct as_conf *c);
 
 /* The path under Dir of TARGET_PATH (absolute inside the target), malloc'd. */

@@ -1,294 +1,285 @@
-/* OpenPGP keys through gpg(1) in a throwaway GNUPGHOME (see as_key.h). */
+/* OpenPGP keys through gpg(1) in a throwaway GNUPGHOME (see key.h). */
 
 #include <sys/types.h>
 #include <sys/wait.h>
 
-#include <err.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <ftw.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
+#include "interrupt.h"
 #include "key.h"
+#include "tmpdir.h"
 #include "lib/atomic-file.h"
-
-/* A private directory for gpg; its path is malloc'd. */
-static char *
-home_new(void)
-{
-	const char *tmp = getenv("TMPDIR");
-	char *dir;
-
-	if (tmp == NULL || *tmp == '\0')
-		tmp = "/tmp";
-	if (asprintf(&dir, "%s/hersh-apt-source-gpg.XXXXXX", tmp) == -1)
-		err(1, "asprintf");
-	if (mkdtemp(dir) == NULL) {
-		warn("%s", dir);
-		free(dir);
-		return NULL;
-	}
-	return dir;
-}
-
-static int
-rm_entry(const char *path, const struct stat *sb, int flag, struct FTW *ftw)
-{
-	(void)sb;
-	(void)flag;
-	(void)ftw;
-	if (remove(path) == -1 && errno != ENOENT)
-		warn("%s", path);
-	return 0;
-}
-
-static void
-home_free(char *dir)
-{
-	nftw(dir, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
-	free(dir);
-}
+#include "lib/xmalloc.h"
 
 static char *
-home_path(const char *home, const char *name)
+home_path(const struct as_tmpdir *home, const char *name)
 {
-	char *p;
-
-	if (asprintf(&p, "%s/%s", home, name) == -1)
-		err(1, "asprintf");
-	return p;
+	return xasprintf("%s/%s", home->path, name);
 }
 
+/* Write DATA to NAME in HOME (created 0600); -1 with errno. */
 static int
-write_all(const char *path, const void *data, size_t len)
+put(const struct as_tmpdir *home, const char *name, const void *data,
+    size_t len)
 {
-	const char *p = data;
-	ssize_t w;
-	int fd;
+	int fd, saved;
 
-	if ((fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600)) == -1)
+	fd = openat(home->fd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+	    O_CLOEXEC, 0600);
+	if (fd == -1)
 		return -1;
-	while (len > 0) {
-		if ((w = write(fd, p, len)) == -1) {
-			if (errno == EINTR)
-				continue;
-			close(fd);
-			return -1;
-		}
-		p += w;
-		len -= (size_t)w;
+	if (write_full(fd, data, len) == -1) {
+		saved = errno;
+		close(fd);
+		errno = saved;
+		return -1;
 	}
 	return close(fd);
 }
 
 /*
+ * The child's side of gpg(): in HOME, stdin /dev/null, stdout and stderr
+ * to HOME/out and HOME/err.
+ */
+static void __attribute__((noreturn))
+exec_gpg(const struct as_tmpdir *home, const char *const *argv)
+{
+	char *env[4];
+	int fd;
+
+	env[0] = "PATH=/usr/bin:/bin";
+	env[1] = "LC_ALL=C";
+	env[2] = xasprintf("GNUPGHOME=%s", home->path);
+	env[3] = NULL;
+	if (fchdir(home->fd) == -1 ||
+	    (fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1 ||
+	    (fd = openat(home->fd, "out", O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(fd, 1) == -1 ||
+	    (fd = openat(home->fd, "err", O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
+	    dup2(fd, 2) == -1)
+		_exit(126);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_DFL);
+	execve(GPG_PATH, (char *const *)argv, env);
+	dprintf(2, "gpg: cannot run %s: %s\n", GPG_PATH, strerror(errno));
+	_exit(127);
+}
+
+/*
  * Run gpg with ARGS (NULL-terminated, after the common options) in HOME,
- * stdout to HOME/out and stderr to HOME/err.  Returns its exit status,
- * or -1.
+ * stdout to HOME/out and stderr to HOME/err.  Returns its exit status, or
+ * -1 (killed, or stopped by a signal we caught).
  */
 static int
-gpg(const char *home, const char *const *args)
+gpg(const struct as_tmpdir *home, const char *const *args)
 {
-	const char *argv[32];
-	char *out = home_path(home, "out"), *errp = home_path(home, "err");
+	const char *argv[16];
 	size_t n = 0;
 	pid_t pid;
-	int status, fd;
+	int status;
 
-	argv[n++] = "gpg";
+	argv[n++] = GPG_PATH;
 	argv[n++] = "--batch";
 	argv[n++] = "--no-tty";
 	argv[n++] = "--quiet";
 	argv[n++] = "--no-autostart";
 	argv[n++] = "--no-auto-check-trustdb";
+	argv[n++] = "--no-options";
 	argv[n++] = "--homedir";
-	argv[n++] = home;
-	while (*args != NULL && n < 31)
+	argv[n++] = home->path;
+	while (*args != NULL && n < 15)
 		argv[n++] = *args++;
 	argv[n] = NULL;
 
 	fflush(NULL);
 	if ((pid = fork()) == -1)
-		err(1, "fork");
-	if (pid == 0) {
-		if ((fd = open("/dev/null", O_RDONLY)) == -1 || dup2(fd, 0) == -1 ||
-		    (fd = open(out, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
-		    dup2(fd, 1) == -1 ||
-		    (fd = open(errp, O_WRONLY | O_CREAT | O_TRUNC, 0600)) == -1 ||
-		    dup2(fd, 2) == -1)
-			_exit(126);
-		execvp("gpg", (char *const *)argv);
-		dprintf(2, "cannot run gpg: %s\n", strerror(errno));
-		_exit(127);
-	}
-	free(out);
-	free(errp);
-	while (waitpid(pid, &status, 0) == -1)
+		return -1;
+	if (pid == 0)
+		exec_gpg(home, argv);
+	while (waitpid(pid, &status, 0) == -1) {
 		if (errno != EINTR)
-			err(1, "waitpid");
+			return -1;
+		if (as_interrupted())
+			kill(pid, SIGTERM);
+	}
+	if (as_interrupted())
+		return -1;
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* gpg's last stderr line (its reason), malloc'd; "" when none. */
+/* HOME/NAME, malloc'd and NUL-terminated, or NULL. */
 static char *
-gpg_reason(const char *home)
+get(const struct as_tmpdir *home, const char *name, size_t *len)
 {
-	char *errp = home_path(home, "err"), *buf, *line, *nl;
-	size_t len;
+	char *path = home_path(home, name), *buf;
 
-	if (read_file(errp, &buf, &len) == -1) {
-		free(errp);
-		return strdup("");
-	}
-	free(errp);
-	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
-		buf[--len] = '\0';
-	line = (nl = strrchr(buf, '\n')) != NULL ? nl + 1 : buf;
-	if (strncmp(line, "gpg: ", 5) == 0)
-		line += 5;
-	line = strdup(line);
-	free(buf);
-	return line;
-}
-
-/* gpg's stdout, malloc'd, or NULL. */
-static char *
-gpg_output(const char *home, size_t *len)
-{
-	char *out = home_path(home, "out"), *buf;
-
-	if (read_file(out, &buf, len) == -1)
+	if (read_file(path, &buf, len) == -1)
 		buf = NULL;
-	free(out);
+	free(path);
 	return buf;
 }
 
-/* Fingerprints of "pub" records in gpg --with-colons output. */
-static void
-parse_colons(char *text, char ***fprs, size_t *n)
+/* gpg's last stderr line (its reason), malloc'd. */
+static char *
+reason(const struct as_tmpdir *home)
 {
-	char *line, *save = NULL, *f;
-	int after_pub = 0, i;
+	char *buf, *out;
+	size_t len, start;
 
-	*fprs = NULL;
-	*n = 0;
-	for (line = strtok_r(text, "\n", &save); line != NULL;
-	    line = strtok_r(NULL, "\n", &save)) {
-		if (strncmp(line, "pub:", 4) == 0) {
-			after_pub = 1;
-			continue;
-		}
-		if (strncmp(line, "fpr:", 4) != 0 || !after_pub) {
-			after_pub = 0;
-			continue;
-		}
-		after_pub = 0;
-		f = line;
-		for (i = 0; i < 9 && f != NULL; i++)
-			f = (f = strchr(f, ':')) != NULL ? f + 1 : NULL;
-		if (f == NULL)
-			continue;
-		f[strcspn(f, ":")] = '\0';
-		if ((*fprs = reallocarray(*fprs, *n + 1, sizeof(**fprs))) == NULL ||
-		    ((*fprs)[*n] = strdup(f)) == NULL)
-			err(1, "malloc");
-		(*n)++;
-	}
+	if (as_interrupted())
+		return xstrdup("interrupted");
+	if ((buf = get(home, "err", &len)) == NULL)
+		return xstrdup("gpg failed");
+	while (len > 0 && (buf[len - 1] == '\n' || buf[len - 1] == '\r'))
+		buf[--len] = '\0';
+	for (start = len; start > 0 && buf[start - 1] != '\n'; start--)
+		continue;
+	if (strncmp(buf + start, "gpg: ", 5) == 0)
+		start += 5;
+	out = xstrdup(buf[start] != '\0' ? buf + start : "gpg failed");
+	free(buf);
+	return out;
 }
 
-/* A home holding DATA as HOME/key; NULL after a message. */
-static char *
-home_with_key(const char *label, const void *data, size_t len)
+/* Field I (0-based) of colon-separated LINE, copied into OUT (N bytes). */
+static void
+field(const char *line, int i, char *out, size_t n)
 {
-	char *home = home_new(), *key;
+	size_t len;
 
-	if (home == NULL)
-		return NULL;
-	key = home_path(home, "key");
-	if (write_all(key, data, len) == -1) {
-		warn("%s: copy of %s", key, label);
-		free(key);
-		home_free(home);
-		return NULL;
+	for (; i > 0 && line != NULL; i--)
+		if ((line = strchr(line, ':')) != NULL)
+			line++;
+	if (line == NULL) {
+		*out = '\0';
+		return;
 	}
-	free(key);
-	return home;
+	len = strcspn(line, ":\n");
+	snprintf(out, n, "%.*s", (int)(len < n ? len : n - 1), line);
+}
+
+/* The blocks of `gpg --with-colons` output TEXT. */
+static void
+parse_colons(const char *text, struct as_keys *out)
+{
+	const char *line, *nl;
+	struct as_key *k = NULL;
+	char f[65], want = 0;	/* what the next fpr record is for: 'p', 's' */
+
+	memset(out, 0, sizeof(*out));
+	for (line = text; *line != '\0'; line = nl != NULL ? nl + 1 : "") {
+		nl = strchr(line, '\n');
+		if (strncmp(line, "pub:", 4) == 0) {
+			out->k = xreallocarray(out->k, out->n + 1, sizeof(*out->k));
+			k = &out->k[out->n++];
+			memset(k, 0, sizeof(*k));
+			field(line, 1, f, sizeof(f));
+			k->validity = f[0];
+			field(line, 6, f, sizeof(f));
+			k->expires = strtoll(f, NULL, 10);
+			want = 'p';
+		} else if (strncmp(line, "sub:", 4) == 0 && k != NULL) {
+			want = 's';
+		} else if (strncmp(line, "fpr:", 4) == 0 && want != 0) {
+			field(line, 9, f, sizeof(f));
+			if (want == 'p')
+				memcpy(k->fpr, f, sizeof(f));
+			else {
+				k->sub = xreallocarray(k->sub, k->nsub + 1,
+				    sizeof(*k->sub));
+				memcpy(k->sub[k->nsub++], f, sizeof(f));
+			}
+			want = 0;
+		} else if (strncmp(line, "fpr:", 4) != 0 &&
+		    strncmp(line, "grp:", 4) != 0)
+			want = 0;
+	}
 }
 
 int
-as_key_fprs(const char *label, const void *data, size_t len, char ***fprs,
-    size_t *n)
+as_key_list(const void *data, size_t len, struct as_keys *out, char **why)
 {
-	const char *args[] = { "--with-colons", "--show-keys", NULL, NULL };
-	char *home, *key, *out, *why;
-	size_t outlen;
-	int rc;
+	const char *args[] = { "--with-colons", "--show-keys", "key", NULL };
+	struct as_tmpdir home;
+	char *text = NULL;
+	size_t n;
 
-	if ((home = home_with_key(label, data, len)) == NULL)
+	memset(out, 0, sizeof(*out));
+	*why = NULL;
+	if (as_tmpdir_new("gpg", &home) == -1) {
+		*why = xstrdup("no temporary directory for gpg");
 		return -1;
-	key = home_path(home, "key");
-	args[2] = key;
-	rc = gpg(home, args);
-	out = rc == 0 ? gpg_output(home, &outlen) : NULL;
-	if (out != NULL) {
-		parse_colons(out, fprs, n);
-		free(out);
 	}
-	if (out == NULL || *n == 0) {
-		why = gpg_reason(home);
-		warnx("%s: no OpenPGP key found%s%s", label,
-		    *why != '\0' ? ": " : "", why);
-		free(why);
-		rc = -1;
-	} else
-		rc = 0;
-	free(key);
-	home_free(home);
-	return rc;
+	if (put(&home, "key", data, len) == -1)
+		*why = xasprintf("%s/key: %s", home.path, strerror(errno));
+	else if (gpg(&home, args) != 0 ||
+	    (text = get(&home, "out", &n)) == NULL)
+		*why = reason(&home);
+	else {
+		parse_colons(text, out);
+		if (out->n == 0)
+			*why = xstrdup("no key in it");
+	}
+	free(text);
+	as_tmpdir_free(&home);
+	return *why == NULL ? 0 : -1;
 }
 
 void
-as_key_fprs_free(char **fprs, size_t n)
+as_keys_free(struct as_keys *k)
 {
 	size_t i;
 
-	for (i = 0; i < n; i++)
-		free(fprs[i]);
-	free(fprs);
+	for (i = 0; i < k->n; i++)
+		free(k->k[i].sub);
+	free(k->k);
+	memset(k, 0, sizeof(*k));
+}
+
+const struct as_key *
+as_key_find(const struct as_keys *k, const char *fpr)
+{
+	size_t i;
+
+	for (i = 0; i < k->n; i++)
+		if (strcmp(k->k[i].fpr, fpr) == 0)
+			return &k->k[i];
+	return NULL;
 }
 
 int
-as_key_export(const char *label, const void *data, size_t len,
-    const char *fpr, char **out, size_t *outlen)
+as_key_export(const void *data, size_t len, const char *fpr, char **out,
+    size_t *outlen, char **why)
 {
-	const char *imp[] = { "--import", NULL, NULL };
-	const char *exp[] = { "--export", NULL, NULL };
-	char *home, *key, *why;
-	int rc = -1;
+	const char *imp[] = { "--import", "key", NULL };
+	const char *exp[] = { "--export", fpr, NULL };
+	struct as_tmpdir home;
 
-	if ((home = home_with_key(label, data, len)) == NULL)
+	*out = NULL;
+	*why = NULL;
+	if (as_tmpdir_new("gpg", &home) == -1) {
+		*why = xstrdup("no temporary directory for gpg");
 		return -1;
-	key = home_path(home, "key");
-	imp[1] = key;
-	exp[1] = fpr;
-	if (gpg(home, imp) != 0) {
-		why = gpg_reason(home);
-		warnx("%s: gpg cannot import it: %s", label, why);
-		free(why);
-	} else if (gpg(home, exp) != 0 ||
-	    (*out = gpg_output(home, outlen)) == NULL) {
-		why = gpg_reason(home);
-		warnx("%s: gpg cannot export key %s: %s", label, fpr, why);
-		free(why);
-	} else if (*outlen == 0) {
-		warnx("%s: key %s exported nothing", label, fpr);
+	}
+	if (put(&home, "key", data, len) == -1)
+		*why = xasprintf("%s/key: %s", home.path, strerror(errno));
+	else if (gpg(&home, imp) != 0)
+		*why = reason(&home);
+	else if (gpg(&home, exp) != 0 || (*out = get(&home, "out", outlen)) == NULL)
+		*why = reason(&home);
+	else if (*outlen == 0)
+		*why = xstrdup("gpg exported nothing");
+	if (*why != NULL) {
 		free(*out);
-	} else
-		rc = 0;
-	free(key);
-	home_free(home);
-	return rc;
+		*out = NULL;
+	}
+	as_tmpdir_free(&home);
+	return *why == NULL ? 0 : -1;
 }

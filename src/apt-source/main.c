@@ -1,9 +1,10 @@
 /*
- * hersh-apt-source - the gVisor apt source and its key, through APT's own
- * configuration (Dir, APT_CONFIG, sourceparts), so chroot builds work.
+ * hersh-apt-source - the gVisor apt source, its pin and its key, through
+ * APT's own configuration (Dir, APT_CONFIG, sourceparts), so chroot
+ * builds work.
  *
  *   hersh-apt-source [options] show
- *   hersh-apt-source [options] add [--suite SUITE]
+ *   hersh-apt-source [options] add [--suite SUITE] [--no-pin]
  *   hersh-apt-source [options] remove
  *   hersh-apt-source [options] install-key [--from FILE|URL]
  */
@@ -17,38 +18,122 @@
 #include "apt.h"
 #include "commands.h"
 #include "config.h"
+#include "interrupt.h"
+#include "rules.h"
 #include "state.h"
-#include "text.h"
+#include "lib/xmalloc.h"
 
 #ifndef HERSH_VERSION
 #define HERSH_VERSION "unknown"
 #endif
 
-enum { OPT_URI = 256, OPT_KEY_URL, OPT_FPR, OPT_SUITE, OPT_FROM, OPT_VERSION };
+enum {
+	OPT_URI = 256, OPT_KEY_URL, OPT_FPR, OPT_SUITE, OPT_FROM, OPT_NO_PIN,
+	OPT_VERSION
+};
+
+/* The parsed command line. */
+struct args {
+	const char	**names, **values;	/* -o and the settings options */
+	size_t		  nset;
+	unsigned	  given;		/* AS_GIVEN_* */
+	const char	 *cmd, *suite, *from;
+	int		  quiet, no_pin;
+};
 
 static void __attribute__((noreturn))
-usage(void)
+usage(FILE *f, int status)
 {
-	fprintf(stderr,
+	fprintf(f,
 	    "usage: hersh-apt-source [-q] [-o name=value]... [--uri URI] "
 	    "[--key-url URL]\n"
 	    "                        [--fingerprint FPR] show\n"
 	    "       hersh-apt-source [options] add [--suite release|nightly|"
 	    "master|yyyymmdd]\n"
+	    "                        [--no-pin]\n"
 	    "       hersh-apt-source [options] remove\n"
-	    "       hersh-apt-source [options] install-key [--from FILE|URL]\n");
-	exit(2);
+	    "       hersh-apt-source [options] install-key [--from FILE|URL]\n"
+	    "       hersh-apt-source -h | --help | --version\n");
+	exit(status);
 }
 
 static void __attribute__((noreturn))
-usage_err(const char *what, const char *arg)
+usage_err(const char *what, const char *arg, const char *why)
 {
-	warnx("%s '%s'", what, arg);
-	usage();
+	if (why != NULL)
+		warnx("%s '%s': %s", what, arg, why);
+	else
+		warnx("%s '%s'", what, arg);
+	usage(stderr, 2);
 }
 
-int
-main(int argc, char *argv[])
+static void
+set(struct args *a, const char *name, const char *value)
+{
+	a->names[a->nset] = name;
+	a->values[a->nset++] = value;
+}
+
+/* One option CH with argument ARG; a bad value is a usage error. */
+static void
+option(struct args *a, int ch, char *arg)
+{
+	char why[AS_WHY], *eq, *fpr;
+
+	switch (ch) {
+	case 'o':
+		if ((eq = strchr(arg, '=')) == NULL || eq == arg)
+			usage_err("-o wants name=value, not", arg, NULL);
+		*eq = '\0';
+		set(a, arg, eq + 1);
+		break;
+	case 'q':
+		a->quiet = 1;
+		break;
+	case 'h':
+		usage(stdout, 0);
+	case OPT_URI:
+		if (as_uri_check(arg, why) == -1)
+			usage_err("--uri", arg, why);
+		set(a, "Hersh-Gvisor::URI", arg);
+		a->given |= AS_GIVEN_URI;
+		break;
+	case OPT_KEY_URL:
+		if (as_key_url_check(arg, why) == -1)
+			usage_err("--key-url", arg, why);
+		set(a, "Hersh-Gvisor::Key-URL", arg);
+		a->given |= AS_GIVEN_KEY_URL;
+		break;
+	case OPT_FPR:
+		if ((fpr = as_fpr_norm(arg, why)) == NULL)
+			usage_err("--fingerprint", arg, why);
+		free(fpr);
+		set(a, "Hersh-Gvisor::Fingerprint", arg);
+		a->given |= AS_GIVEN_FPR;
+		break;
+	case OPT_SUITE:
+		if (as_suite_check(arg, why) == -1)
+			usage_err("--suite", arg, why);
+		a->suite = arg;
+		break;
+	case OPT_FROM:
+		if (as_key_from_check(arg, why) == -1)
+			usage_err("--from", arg, why);
+		a->from = arg;
+		break;
+	case OPT_NO_PIN:
+		a->no_pin = 1;
+		break;
+	case OPT_VERSION:
+		printf("hersh-apt-source %s\n", HERSH_VERSION);
+		exit(0);
+	default:
+		usage(stderr, 2);
+	}
+}
+
+static void
+parse(struct args *a, int argc, char *argv[])
 {
 	static const struct option longopts[] = {
 		{ "option",	 required_argument, NULL, 'o' },
@@ -59,98 +144,79 @@ main(int argc, char *argv[])
 		{ "fingerprint", required_argument, NULL, OPT_FPR },
 		{ "suite",	 required_argument, NULL, OPT_SUITE },
 		{ "from",	 required_argument, NULL, OPT_FROM },
+		{ "no-pin",	 no_argument,	    NULL, OPT_NO_PIN },
 		{ "version",	 no_argument,	    NULL, OPT_VERSION },
 		{ NULL,		 0,		    NULL, 0 }
 	};
-	static const char **names, **values;	/* static: still reachable at exit(2) */
-	const char *suite = NULL, *from = NULL, *cmd;
+	int ch;
+
+	memset(a, 0, sizeof(*a));
+	a->names = xcalloc((size_t)argc + 1, sizeof(*a->names));
+	a->values = xcalloc((size_t)argc + 1, sizeof(*a->values));
+	while ((ch = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1)
+		option(a, ch, optarg);
+	if (argc - optind != 1)
+		usage(stderr, 2);
+	a->cmd = argv[optind];
+	if (strcmp(a->cmd, "show") != 0 && strcmp(a->cmd, "add") != 0 &&
+	    strcmp(a->cmd, "remove") != 0 && strcmp(a->cmd, "install-key") != 0)
+		usage_err("unknown command", a->cmd, NULL);
+	if (a->suite != NULL && strcmp(a->cmd, "add") != 0)
+		usage_err("--suite goes with add, not", a->cmd, NULL);
+	if (a->no_pin && strcmp(a->cmd, "add") != 0)
+		usage_err("--no-pin goes with add, not", a->cmd, NULL);
+	if (a->from != NULL && strcmp(a->cmd, "install-key") != 0)
+		usage_err("--from goes with install-key, not", a->cmd, NULL);
+}
+
+/* The settings command CMD needs checked (AS_NEED_*). */
+static unsigned
+needs(const struct args *a)
+{
+	if (strcmp(a->cmd, "show") == 0)
+		return AS_NEED_FPR;
+	if (strcmp(a->cmd, "add") == 0)
+		return AS_NEED_FPR | AS_NEED_URI;
+	if (strcmp(a->cmd, "install-key") == 0)
+		return AS_NEED_FPR | AS_NEED_TIMEOUT |
+		    (a->from == NULL ? AS_NEED_KEY_URL : 0);
+	return 0;
+}
+
+static int
+run(const struct args *a, const struct as_conf *c)
+{
+	if (strcmp(a->cmd, "show") == 0)
+		return as_cmd_show(c);
+	if (as_state_lock(c) == -1)
+		return 1;
+	if (strcmp(a->cmd, "add") == 0)
+		return as_cmd_add(c, a->suite != NULL ? a->suite : "release",
+		    !a->no_pin);
+	if (strcmp(a->cmd, "remove") == 0)
+		return as_cmd_remove(c);
+	return as_cmd_install_key(c, a->from);
+}
+
+int
+main(int argc, char *argv[])
+{
 	struct as_conf conf;
-	size_t nset = 0;
-	char *eq, *fpr;
-	int ch, quiet = 0, rc;
+	struct args a;
+	int rc = 1;
 
-	names = calloc((size_t)argc + 1, sizeof(*names));
-	values = calloc((size_t)argc + 1, sizeof(*values));
-	if (names == NULL || values == NULL)
-		err(1, "calloc");
-	while ((ch = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1) {
-		switch (ch) {
-		case 'o':
-			if ((eq = strchr(optarg, '=')) == NULL || eq == optarg)
-				usage_err("-o wants name=value, not", optarg);
-			*eq = '\0';
-			names[nset] = optarg;
-			values[nset++] = eq + 1;
-			break;
-		case 'q':
-			quiet = 1;
-			break;
-		case OPT_URI:
-			if (as_uri_check(optarg) != NULL)
-				usage_err("--uri: not a repository URI:", optarg);
-			names[nset] = "Hersh-Gvisor::URI";
-			values[nset++] = optarg;
-			break;
-		case OPT_KEY_URL:
-			names[nset] = "Hersh-Gvisor::Key-URL";
-			values[nset++] = optarg;
-			break;
-		case OPT_FPR:
-			if ((fpr = as_fpr_norm(optarg)) == NULL)
-				usage_err("--fingerprint: not a key fingerprint:",
-				    optarg);
-			free(fpr);
-			names[nset] = "Hersh-Gvisor::Fingerprint";
-			values[nset++] = optarg;
-			break;
-		case OPT_SUITE:
-			if (!as_suite_valid(optarg))
-				usage_err("--suite: want release, nightly, master "
-				    "or a date yyyymmdd, not", optarg);
-			suite = optarg;
-			break;
-		case OPT_FROM:
-			from = optarg;
-			break;
-		case OPT_VERSION:
-			printf("hersh-apt-source %s\n", HERSH_VERSION);
-			return 0;
-		default:
-			usage();
+	parse(&a, argc, argv);
+	as_interrupt_catch();
+	if (as_apt_init(a.names, a.values, a.nset) == 0) {
+		if (as_conf_load(&conf, a.given) == 0 &&
+		    as_conf_need(&conf, needs(&a)) == 0) {
+			conf.quiet = a.quiet;
+			rc = run(&a, &conf);
 		}
-	}
-	argc -= optind;
-	argv += optind;
-	if (argc != 1)
-		usage();
-	cmd = argv[0];
-	if (strcmp(cmd, "show") != 0 && strcmp(cmd, "add") != 0 &&
-	    strcmp(cmd, "remove") != 0 && strcmp(cmd, "install-key") != 0)
-		usage_err("unknown command", cmd);
-	if (suite != NULL && strcmp(cmd, "add") != 0)
-		usage_err("--suite goes with add, not", cmd);
-	if (from != NULL && strcmp(cmd, "install-key") != 0)
-		usage_err("--from goes with install-key, not", cmd);
-
-	if (as_apt_init(names, values, nset) == -1)
-		return 1;
-	if (as_conf_load(&conf) == -1) {
 		as_conf_free(&conf);
-		return 1;
 	}
-	conf.quiet = quiet;
-	if (strcmp(cmd, "show") != 0 && as_state_lock(&conf) == -1)
-		rc = 1;
-	else if (strcmp(cmd, "show") == 0)
-		rc = as_cmd_show(&conf);
-	else if (strcmp(cmd, "add") == 0)
-		rc = as_cmd_add(&conf, suite != NULL ? suite : "release");
-	else if (strcmp(cmd, "remove") == 0)
-		rc = as_cmd_remove(&conf);
-	else
-		rc = as_cmd_install_key(&conf, from);
-	as_conf_free(&conf);
-	free(names);
-	free(values);
+	free(a.names);
+	free(a.values);
+	as_interrupt_exit();
 	return rc;
 }

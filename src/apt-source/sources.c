@@ -1,25 +1,11 @@
-/* gVisor sources and keyring on the system (see as_gvisor.h). */
+/* The gVisor sources among APT's entries (see sources.h).  No I/O. */
 
-#include <err.h>
-#include <errno.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "rules.h"
 #include "sources.h"
-#include "key.h"
-#include "text.h"
-#include "lib/atomic-file.h"
-
-static char *
-xstrdup(const char *s)
-{
-	char *p = strdup(s);
-
-	if (p == NULL)
-		err(1, "strdup");
-	return p;
-}
+#include "lib/xmalloc.h"
 
 int
 as_is_gvisor(const struct as_conf *c, const struct as_entry *e)
@@ -50,15 +36,14 @@ has_word(const char *list, const char *word)
 	return 0;
 }
 
-static char *
-append_word(char *list, const char *word)
+char *
+as_list_add(char *list, const char *word)
 {
 	char *out;
 
 	if (has_word(list, word))
 		return list;
-	if (asprintf(&out, "%s%s%s", list, *list ? "," : "", word) == -1)
-		err(1, "asprintf");
+	out = xasprintf("%s%s%s", list, *list ? "," : "", word);
 	free(list);
 	return out;
 }
@@ -68,28 +53,24 @@ as_sources(const struct as_conf *c, const struct as_entry *e, size_t n,
     struct as_source **out)
 {
 	struct as_source *s = NULL, *last;
-	size_t i, ns = 0, len;
+	size_t i, ns = 0;
 	char *uri, *sb;
 
 	for (i = 0; i < n; i++) {
 		if (!as_is_gvisor(c, &e[i]))
 			continue;
-		uri = xstrdup(e[i].uri);
-		len = strlen(uri);
-		while (len > 0 && uri[len - 1] == '/')
-			uri[--len] = '\0';
+		uri = as_strip_slashes(xstrdup(e[i].uri));
 		sb = printable_signed_by(e[i].signed_by);
 		last = ns > 0 ? &s[ns - 1] : NULL;
 		if (last != NULL && strcmp(last->file, e[i].file) == 0 &&
 		    strcmp(last->uri, uri) == 0 &&
 		    strcmp(last->signed_by, sb) == 0) {
-			last->suites = append_word(last->suites, e[i].suite);
+			last->suites = as_list_add(last->suites, e[i].suite);
 			free(uri);
 			free(sb);
 			continue;
 		}
-		if ((s = reallocarray(s, ns + 1, sizeof(*s))) == NULL)
-			err(1, "realloc");
+		s = xreallocarray(s, ns + 1, sizeof(*s));
 		s[ns].file = e[i].file;
 		s[ns].deb822 = e[i].deb822;
 		s[ns].uri = uri;
@@ -126,31 +107,10 @@ as_signed_by_uses(const struct as_conf *c, const struct as_entry *e,
 	return used;
 }
 
-enum as_keyring
-as_keyring_check(const struct as_conf *c, char **found)
+char *
+as_list_line(const char *arch, const char *keyring, const char *uri,
+    const char *suite)
 {
-	char *buf, **fprs, *list;
-	size_t len, n, i;
-	enum as_keyring r;
-
-	*found = NULL;
-	if (read_file(c->keyring_real, &buf, &len) == -1) {
-		if (errno == ENOENT)
-			return AS_KEYRING_MISSING;
-		warn("%s", c->keyring_real);
-		return AS_KEYRING_MISMATCH;
-	}
-	if (as_key_fprs(c->keyring_real, buf, len, &fprs, &n) == -1) {
-		free(buf);
-		return AS_KEYRING_MISMATCH;
-	}
-	free(buf);
-	list = xstrdup("");
-	for (i = 0; i < n; i++)
-		list = append_word(list, fprs[i]);
-	r = n == 1 && strcmp(fprs[0], c->fpr) == 0 ?
-	    AS_KEYRING_OK : AS_KEYRING_MISMATCH;
-	as_key_fprs_free(fprs, n);
-	*found = list;
-	return r;
+	return xasprintf("deb [arch=%s signed-by=%s] %s %s main\n", arch,
+	    keyring, uri, suite);
 }

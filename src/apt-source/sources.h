@@ -1,9 +1,9 @@
 /*
- * What hersh-apt-source looks at on the system: the gVisor sources among
- * APT's entries, and the state of the gVisor keyring.
+ * The gVisor sources among APT's entries, and the sources line `add`
+ * writes.  Pure: no I/O.
  */
-#ifndef AS_GVISOR_H
-#define AS_GVISOR_H
+#ifndef AS_SOURCES_H
+#define AS_SOURCES_H
 
 #include <stddef.h>
 
@@ -31,13 +31,11 @@ void	 as_sources_free(struct as_source *s, size_t n);
 int	 as_signed_by_uses(const struct as_conf *c, const struct as_entry *e,
 	    const char *path);
 
-enum as_keyring { AS_KEYRING_OK, AS_KEYRING_MISSING, AS_KEYRING_MISMATCH };
+/* The line upstream's install guide writes (with its newline), malloc'd. */
+char	*as_list_line(const char *arch, const char *keyring, const char *uri,
+	    const char *suite);
 
-/*
- * The configured keyring: OK when it holds exactly the expected key.
- * *found (malloc'd) lists the primary fingerprints in it, comma-separated,
- * or is NULL.
- */
-enum as_keyring as_keyring_check(const struct as_conf *c, char **found);
+/* LIST (malloc'd, comma-separated) with WORD appended unless in it already. */
+char	*as_list_add(char *list, const char *word);
 
 #endif

@@ -38,11 +38,27 @@ parts() {
 	assert_equal "$(parts)" ""
 }
 
+@test "add with a keyring holding the gVisor key expired is refused, saying so" {
+	aptsrc_keyring_of expired
+	run has --fingerprint "$FPR" add
+	assert_failure 1
+	assert_output --partial "$KEYRING: holds the gVisor key $FPR, expired (since 2020-01-02)"
+	assert_equal "$(parts)" ""
+}
+
+@test "add with a keyring holding the gVisor key revoked is refused, saying so" {
+	aptsrc_keyring_of revoked
+	run has --fingerprint "$FPR" add
+	assert_failure 1
+	assert_output --partial "$KEYRING: holds the gVisor key $FPR, revoked"
+	assert_equal "$(parts)" ""
+}
+
 @test "add writes upstream's install-guide line into gvisor.list, mode 0644" {
 	has -q install-key
 	run has add
 	assert_success
-	assert_output "$PARTS/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
+	assert_line "$PARTS/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
 	assert_equal "$(cat "$PARTS/gvisor.list")" \
 		"deb [arch=$(dpkg --print-architecture) signed-by=/usr/share/keyrings/gvisor-archive-keyring.gpg] $MIRROR_URL/repo release main"
 	assert_equal "$(stat -c %a "$PARTS/gvisor.list")" 644
@@ -187,6 +203,36 @@ parts() {
 	assert_equal "$(parts)" ""
 	run grep -F "  /etc/apt/parts/gvisor.list" "$STATE"
 	assert_success
+}
+
+@test "add refuses a repository URI set in APT's configuration that apt cannot parse, writing nothing" {
+	has -q install-key
+	echo 'Hersh-Gvisor::URI "https://mirror.example.invalid/gvisor#old";' >"$ROOT/etc/apt/apt.conf.d/50gvisor"
+	run "$HERSH_BIN_DIR/hersh-apt-source" --fingerprint "$MIRROR_FPR" add
+	assert_failure 1
+	assert_output --partial "Hersh-Gvisor::URI 'https://mirror.example.invalid/gvisor#old': contains '#'"
+	assert_equal "$(parts)" ""
+	assert_file_not_exists "$ROOT/etc/apt/preferences.d/hersh-gvisor"
+}
+
+@test "add refuses a URI whose scheme apt has no method for, naming the method" {
+	has -q install-key
+	mkdir "$BATS_TEST_TMPDIR/methods"
+	ln -s /usr/lib/apt/methods/http "$BATS_TEST_TMPDIR/methods/http"
+	run has -o Dir::Bin::Methods="$BATS_TEST_TMPDIR/methods" --uri https://mirror.example.invalid/gvisor add
+	assert_failure 1
+	assert_output --partial "--uri 'https://mirror.example.invalid/gvisor': apt has no method for it on this system ($BATS_TEST_TMPDIR/methods/https:"
+	assert_equal "$(parts)" ""
+}
+
+@test "add refuses mirror+https when apt has mirror+https but no mirror method" {
+	has -q install-key
+	mkdir "$BATS_TEST_TMPDIR/methods"
+	ln -s /usr/lib/apt/methods/mirror "$BATS_TEST_TMPDIR/methods/mirror+https"
+	run has -o Dir::Bin::Methods="$BATS_TEST_TMPDIR/methods" --uri mirror+https://mirror.example.invalid/list add
+	assert_failure 1
+	assert_output --partial "($BATS_TEST_TMPDIR/methods/mirror:"
+	assert_equal "$(parts)" ""
 }
 
 @test "add with -q prints nothing" {

@@ -10,6 +10,7 @@ load ../lib/common
 load ../lib/aptrepo
 
 HOST_PATHS="/etc/apt/sources.list /etc/apt/sources.list.d
+/etc/apt/preferences.d/hersh-gvisor
 /usr/share/keyrings/gvisor-archive-keyring.gpg /var/lib/hersh-gvisor"
 
 setup_file() {
@@ -28,7 +29,7 @@ setup() {
 	for p in $HOST_PATHS; do
 		save_path "$p"
 	done
-	rm -f /etc/apt/sources.list /etc/apt/sources.list.d/*
+	rm -f /etc/apt/sources.list /etc/apt/sources.list.d/* /etc/apt/preferences.d/hersh-gvisor
 	LISTS=$(mktemp -d /var/tmp/hersh-test-lists.XXXXXX)
 	chmod 755 "$LISTS"
 	mkdir "$LISTS/partial"
@@ -56,7 +57,8 @@ host_apt_get() {
 	assert_success
 	run has add
 	assert_success
-	assert_output "/etc/apt/sources.list.d/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
+	assert_line "/etc/apt/sources.list.d/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
+	assert_line "/etc/apt/preferences.d/hersh-gvisor: pinned the gVisor repository (suite release) to runsc; anything else from it gets priority 1"
 	run host_apt_get update
 	assert_success
 	assert_output --partial "$MIRROR_URL/repo release InRelease"
@@ -73,6 +75,17 @@ host_apt_get() {
 	assert_success
 	assert_line "$(printf 'source\t/etc/apt/sources.list.d/gvisor.list\tone-line\t%s\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg' "$MIRROR_URL/repo")"
 	assert_line "$(printf 'keyring\t/usr/share/keyrings/gvisor-archive-keyring.gpg\tok\t%s' "$MIRROR_FPR")"
+	assert_line "$(printf 'pin\t/etc/apt/preferences.d/hersh-gvisor\tok')"
+}
+
+@test "on the host, apt gives the repository's other packages priority 1" {
+	has -q install-key
+	has -q add
+	host_apt_get -q update >/dev/null
+	run apt-cache -o Dir::State::Lists="$LISTS" -o Dir::Cache::pkgcache= \
+		-o Dir::Cache::srcpkgcache= policy hersh-test-dummy
+	assert_success
+	assert_line --regexp "^ +1 $MIRROR_URL/repo release/main "
 }
 
 @test "on the host, remove after add leaves /etc/apt as it was" {
@@ -82,6 +95,7 @@ host_apt_get() {
 	assert_success
 	run ls -A /etc/apt/sources.list.d
 	assert_output ""
+	assert_file_not_exists /etc/apt/preferences.d/hersh-gvisor
 	assert_file_not_exists /usr/share/keyrings/gvisor-archive-keyring.gpg
 	assert_file_not_exists /var/lib/hersh-gvisor/apt-source
 	run host_apt_get update

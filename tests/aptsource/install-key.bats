@@ -39,6 +39,19 @@ setup() {
 	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
 }
 
+@test "install-key reads a file: URL" {
+	run has install-key --from "file://$MIRROR/key.asc"
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
+
+@test "install-key --from follows a symlink to the key file" {
+	ln -s "$MIRROR/key.asc" "$BATS_TEST_TMPDIR/link.asc"
+	run has install-key --from "$BATS_TEST_TMPDIR/link.asc"
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
+
 @test "install-key writes only the expected key from a file holding two" {
 	cat "$OTHER/key.gpg" "$MIRROR/key.gpg" >"$BATS_TEST_TMPDIR/both.gpg"
 	run has install-key --from "$BATS_TEST_TMPDIR/both.gpg"
@@ -114,14 +127,55 @@ setup() {
 	assert_output "$(sha256sum <"$KEYRING" | cut -d' ' -f1)  /usr/share/keyrings/gvisor-archive-keyring.gpg"
 }
 
-@test "install-key replaces a keyring holding another key without claiming it" {
+@test "install-key never overwrites a keyring it did not create: it names the file, what it holds and what to do" {
 	cp "$OTHER/key.gpg" "$KEYRING"
+	run has install-key
+	assert_failure 1
+	assert_output "hersh-apt-source: $KEYRING: not created by hersh-apt-source and holds key $OTHER_FPR, not the gVisor key $MIRROR_FPR; not overwriting it: move it away, then run 'hersh-apt-source install-key' again"
+	cmp "$OTHER/key.gpg" "$KEYRING"
+	assert_file_not_exists "$STATE"
+}
+
+@test "install-key leaves a keyring it did not create that holds the gVisor key, and succeeds" {
+	cp "$MIRROR/key.gpg" "$KEYRING"
 	chmod 600 "$KEYRING"
+	before=$(stat -c '%i %Y %a' "$KEYRING")
 	run has install-key
 	assert_success
-	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
-	assert_equal "$(stat -c %a "$KEYRING")" 644
+	assert_output "$KEYRING: already holds the gVisor key $MIRROR_FPR; not created by hersh-apt-source, left as it is"
+	assert_equal "$(stat -c '%i %Y %a' "$KEYRING")" "$before"
 	assert_file_not_exists "$STATE"
+}
+
+@test "install-key never overwrites a keyring it created that was changed since" {
+	has -q install-key
+	cat "$OTHER/key.gpg" >>"$KEYRING"
+	run has install-key
+	assert_failure 1
+	assert_output --partial "$KEYRING: changed since hersh-apt-source wrote it and holds 2 keys ("
+	assert_output --partial "move it away, then run 'hersh-apt-source install-key' again"
+}
+
+@test "install-key refuses a keyring it did not create that holds no key" {
+	echo "not a key" >"$KEYRING"
+	run has install-key
+	assert_failure 1
+	assert_output --partial "$KEYRING: not created by hersh-apt-source and holds no OpenPGP key"
+	assert_equal "$(cat "$KEYRING")" "not a key"
+}
+
+@test "install-key replaces the keyring it created when the key itself changed" {
+	has -q install-key
+	before=$(sha256sum <"$KEYRING")
+	# the same key with one more user ID: new bytes, same fingerprint
+	aptrepo_key_variant "$MIRROR" "$BATS_TEST_TMPDIR/new.gpg" \
+		--quick-add-uid "$MIRROR_FPR" "second <second@hersh-gvisor.invalid>"
+	run has install-key --from "$BATS_TEST_TMPDIR/new.gpg"
+	assert_success
+	assert_output "$KEYRING: installed the gVisor key $MIRROR_FPR"
+	cmp "$BATS_TEST_TMPDIR/new.gpg" "$KEYRING"
+	assert_not_equal "$(sha256sum <"$KEYRING")" "$before"
+	assert_file_contains "$STATE" "^$(sha256sum <"$KEYRING" | cut -d' ' -f1)  /usr/share/keyrings/"
 }
 
 @test "install-key honours Hersh-Gvisor::Keyring under Dir" {

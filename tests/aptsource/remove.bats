@@ -49,7 +49,7 @@ setup() {
 }
 
 @test "remove leaves a keyring it did not create" {
-	cp "$OTHER/key.gpg" "$KEYRING"
+	cp "$MIRROR/key.gpg" "$KEYRING"
 	has -q install-key
 	has -q add
 	run has remove

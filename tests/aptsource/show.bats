@@ -16,11 +16,16 @@ setup() {
 	aptsrc_setup
 }
 
-@test "show with no gVisor source exits 3 and prints only the keyring line" {
+# The pin line when no pin file is there.
+no_pin() {
+	printf 'pin\t%s\tmissing' "$ROOT/etc/apt/preferences.d/hersh-gvisor"
+}
+
+@test "show with no gVisor source exits 3 and prints only the keyring and pin lines" {
 	fixture unrelated.sources
 	run has show
 	assert_failure 3
-	assert_output "$(printf 'keyring\t%s\tmissing\t-' "$KEYRING")"
+	assert_output "$(printf 'keyring\t%s\tmissing\t-\n%s' "$KEYRING" "$(no_pin)")"
 }
 
 @test "show lists a one-line upstream source in a file of any name" {
@@ -73,14 +78,43 @@ setup() {
 	has -q install-key
 	run has show
 	assert_failure 3
-	assert_output "$(printf 'keyring\t%s\tok\t%s' "$KEYRING" "$MIRROR_FPR")"
+	assert_output "$(printf 'keyring\t%s\tok\t%s\n%s' "$KEYRING" "$MIRROR_FPR" "$(no_pin)")"
 }
 
 @test "show reports a keyring holding another key as a mismatch" {
 	cp "$OTHER/key.gpg" "$KEYRING"
 	run has show
 	assert_failure 3
-	assert_output "$(printf 'keyring\t%s\tmismatch\t%s' "$KEYRING" "$OTHER_FPR")"
+	assert_output "$(printf 'keyring\t%s\tmismatch\t%s\n%s' "$KEYRING" "$OTHER_FPR" "$(no_pin)")"
+}
+
+@test "show reports a keyring holding the gVisor key expired as expired" {
+	aptsrc_keyring_of expired
+	run has --fingerprint "$FPR" show
+	assert_failure 3
+	assert_line "$(printf 'keyring\t%s\texpired\t%s' "$KEYRING" "$FPR")"
+}
+
+@test "show reports a keyring holding the gVisor key revoked as revoked" {
+	aptsrc_keyring_of revoked
+	run has --fingerprint "$FPR" show
+	assert_failure 3
+	assert_line "$(printf 'keyring\t%s\trevoked\t%s' "$KEYRING" "$FPR")"
+}
+
+@test "show counts primary keys only: the gVisor key with a subkey is ok" {
+	aptrepo_key_variant "$MIRROR" "$KEYRING" --quick-add-key "$MIRROR_FPR" cv25519 encr never
+	assert_equal "$(keyring_subkeys "$KEYRING" | wc -l)" 1
+	run has show
+	assert_line "$(printf 'keyring\t%s\tok\t%s' "$KEYRING" "$MIRROR_FPR")"
+}
+
+@test "show reports a keyring holding the gVisor key and a key riding on it as a mismatch" {
+	local a
+	a=$(aptrepo_key_rider "$BATS_TEST_TMPDIR/rider" "$MIRROR")
+	cp "$BATS_TEST_TMPDIR/rider/bundle.gpg" "$KEYRING"
+	run has show
+	assert_line "$(printf 'keyring\t%s\tmismatch\t%s,%s' "$KEYRING" "$MIRROR_FPR" "$a")"
 }
 
 @test "show fails naming the file when a source file is malformed" {
