@@ -95,7 +95,7 @@ check-sanitize:
 
 $(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(wildcard src/*/*.h)
 	@mkdir -p $(@D)
-	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -o $@ $(filter %.c,$^) $(JSONC_LIBS)
+	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $(filter %.c,$^) $(JSONC_LIBS)
 
 fuzz: $(BUILDDIR)/fuzz-dj-edit
 	mkdir -p $(BUILDDIR)/fuzz-corpus

@@ -405,11 +405,13 @@ settle(void *dst, size_t *ndst, size_t *cap, const void *scratch,
 {
 	size_t n = *nscratch - base;
 
+	*first = *ndst;
+	if (n == 0)
+		return 0;
 	if (reserve(dst, *ndst + n, cap, size) == -1)
 		return -1;
 	memcpy(*(char **)dst + *ndst * size, (const char *)scratch + base * size,
 	    n * size);
-	*first = *ndst;
 	*ndst += n;
 	*nscratch = base;
 	return 0;
