@@ -448,12 +448,11 @@ dirpath_trusted(const struct dirpath *dp, uid_t owner, const struct stat *final,
 		snprintf(why, whylen, "open directory");
 		return -1;
 	}
-	for (;;) {
-		if (fstat(fd, &st) == -1) {
-			snprintf(why, whylen, "check directory %s", path);
-			r = -1;
-			break;
-		}
+	if (fstat(fd, &st) == -1) {
+		snprintf(why, whylen, "check directory %s", path);
+		r = -1;
+	}
+	while (r == 0) {
 		if (!trusted_owner(st.st_uid, owner) ||
 		    ((st.st_mode & (S_IWGRP | S_IWOTH)) &&
 		    (!(st.st_mode & S_ISVTX) || !trusted_owner(child, owner)))) {
@@ -475,6 +474,7 @@ dirpath_trusted(const struct dirpath *dp, uid_t owner, const struct stat *final,
 		if (pst.st_dev == st.st_dev && pst.st_ino == st.st_ino)
 			break;		/* the top: its own parent */
 		child = st.st_uid;
+		st = pst;
 		up(path);
 	}
 	close(fd);

@@ -98,17 +98,6 @@ still_named(int dirfd, const char *name, int fd)
 	    a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
-static void
-write_pid(int fd)
-{
-	char buf[32];
-	int n;
-
-	n = snprintf(buf, sizeof(buf), "%ld\n", (long)getpid());
-	if (ftruncate(fd, 0) == 0 && pwrite(fd, buf, (size_t)n, 0) == n)
-		return;		/* best effort: /proc/locks says it too */
-}
-
 /* The pid in /proc/locks holding a lock on device DEV, inode INO; 0 if none. */
 static pid_t
 proc_locks_holder(dev_t dev, ino_t ino)
@@ -138,18 +127,10 @@ pid_t
 lock_holder(int fd)
 {
 	struct stat st;
-	char buf[32];
-	ssize_t n;
-	pid_t pid;
 
 	if (fstat(fd, &st) == -1)
 		return 0;
-	if ((pid = proc_locks_holder(st.st_dev, st.st_ino)) > 0)
-		return pid;
-	if ((n = pread(fd, buf, sizeof(buf) - 1, 0)) <= 0)
-		return 0;
-	buf[n] = '\0';
-	return (pid_t)strtol(buf, NULL, 10);
+	return proc_locks_holder(st.st_dev, st.st_ino);
 }
 
 int
@@ -177,7 +158,6 @@ lock_take(struct lock *lk, int dirfd, const char *name, long timeout_ms,
 			break;
 		}
 		if (still_named(dirfd, name, fd)) {
-			write_pid(fd);
 			lk->fd = fd;
 			return 0;
 		}

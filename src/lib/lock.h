@@ -21,7 +21,8 @@ struct lock {
  * by the effective uid, and is flock()ed exclusively, waiting at most
  * TIMEOUT_MS milliseconds (0: no wait).  Once taken, NAME must still be
  * that file (a holder removes it when done): else the wait starts again
- * on the new one.  The holder's pid is written into the file.  Returns 0;
+ * on the new one.  Nothing is written into it: it is never data to
+ * sync.  Returns 0;
  * or -1 with errno ETIMEDOUT (*HOLDER the pid holding it, 0 when it
  * cannot be found), EPERM (NAME is not a regular file of ours), or the
  * failing call's.  DIRFD must stay open while the lock is held.
@@ -34,7 +35,7 @@ void	lock_release(struct lock *);
 
 /*
  * The pid of a process holding a flock() on the file FD refers to, from
- * /proc/locks or else the pid a holder wrote into it; 0 when unknown.
+ * /proc/locks; 0 when unknown (another pid namespace, no /proc).
  */
 pid_t	lock_holder(int fd);
 
