@@ -14,6 +14,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "lib/xmalloc.h"
 #include "file.h"
 
 static void
@@ -68,8 +69,7 @@ take_lock(struct dj_file *f, long timeout_ms)
 	pid_t holder;
 	int r, saved;
 
-	if (asprintf(&name, ".%s" DJ_LOCK_SUFFIX, f->dp.name) == -1)
-		err(1, NULL);
+	name = xasprintf(".%s" DJ_LOCK_SUFFIX, f->dp.name);
 	r = lock_take(&f->lock, f->dp.fd, name, timeout_ms, &holder);
 	saved = errno;
 	if (r == -1 && saved == ETIMEDOUT && holder > 0)
@@ -101,9 +101,8 @@ read_it(struct dj_file *f)
 		f->exists = f->was.exists;
 		return 0;
 	case FILE_NOT_REGULAR:
-		if (asprintf(&where, "%s%s%s", strcmp(f->dp.dir, "/") ? f->dp.dir : "",
-		    "/", f->dp.name) == -1)
-			err(1, NULL);
+		where = xasprintf("%s/%s", strcmp(f->dp.dir, "/") ? f->dp.dir : "",
+		    f->dp.name);
 		if (strcmp(where, f->label) == 0)
 			warnx("%s: not a regular file", f->label);
 		else
@@ -133,8 +132,7 @@ dj_file_open(struct dj_file *f, const char *path, unsigned flags,
 	f->dp.fd = -1;
 	f->lock.fd = -1;
 	if ((r = resolve(f, path, flags)) == 1) {
-		if ((f->data = strdup("")) == NULL)
-			err(1, NULL);
+		f->data = xstrdup("");
 		return 0;
 	}
 	if (r == -1 ||

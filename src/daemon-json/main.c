@@ -16,10 +16,12 @@
 
 #include <limits.h>
 
+#include "lib/xmalloc.h"
 #include "diff.h"
 #include "edit.h"
 #include "file.h"
 #include "layout.h"
+#include "scan.h"
 #include "show.h"
 
 #ifndef HERSH_VERSION
@@ -114,33 +116,16 @@ usage_error(const char *fmt, ...)
 	usage(EXIT_USAGE);
 }
 
+/* Is S valid UTF-8, as Go (and so Docker) reads it? */
 static int
 utf8_valid(const char *s)
 {
 	const unsigned char *p = (const unsigned char *)s;
-	int n, k;
+	size_t n, left = strlen(s);
 
-	while (*p != '\0') {
-		if (*p < 0x80)
-			n = 0;
-		else if (*p >= 0xc2 && *p <= 0xdf)
-			n = 1;
-		else if (*p >= 0xe0 && *p <= 0xef)
-			n = 2;
-		else if (*p >= 0xf0 && *p <= 0xf4)
-			n = 3;
-		else
+	for (; left > 0; p += n, left -= n)
+		if ((n = dj_utf8_len(p, left)) == 0)
 			return 0;
-		for (k = 1; k <= n; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				return 0;
-		if ((n == 2 && *p == 0xe0 && p[1] < 0xa0) ||
-		    (n == 2 && *p == 0xed && p[1] >= 0xa0) ||
-		    (n == 3 && *p == 0xf0 && p[1] < 0x90) ||
-		    (n == 3 && *p == 0xf4 && p[1] >= 0x90))
-			return 0;
-		p += n + 1;
-	}
 	return 1;
 }
 
@@ -164,9 +149,7 @@ add_arg(struct opts *o, const char *arg)
 {
 	const char **na;
 
-	na = reallocarray((void *)o->req.args, o->req.nargs + 1, sizeof(*na));
-	if (na == NULL)
-		err(1, NULL);
+	na = xreallocarray((void *)o->req.args, o->req.nargs + 1, sizeof(*na));
 	na[o->req.nargs++] = arg;
 	o->req.args = na;
 	o->req.args_mode = DJ_ARGS_SET;
@@ -325,13 +308,9 @@ check_args(struct opts *o)
 static char *
 label(const char *prefix, const char *file)
 {
-	char *s;
-
 	while (*file == '/')
 		file++;
-	if (asprintf(&s, "%s%s", prefix, file) == -1)
-		err(1, NULL);
-	return s;
+	return xasprintf("%s%s", prefix, file);
 }
 
 static int
@@ -342,10 +321,8 @@ print_diff(const struct opts *o, const struct dj_file *f, const char *out,
 	char *la, *lb;
 	int r;
 
-	la = f->exists ? label("a/", o->file) : strdup("/dev/null");
+	la = f->exists ? label("a/", o->file) : xstrdup("/dev/null");
 	lb = label("b/", o->file);
-	if (la == NULL)
-		err(1, NULL);
 	r = dj_diff(f->data, f->len, out, outlen, la, lb, &sb);
 	if (r == 0 && sb.len > 0)
 		fwrite(sb.p, 1, sb.len, stdout);

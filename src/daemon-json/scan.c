@@ -131,12 +131,8 @@ reserve(void *pp, size_t need, size_t *cap, size_t size)
 
 /* ---- strings ---- */
 
-/*
- * Length of the UTF-8 sequence at p[0, n) as Go's utf8.DecodeRune accepts
- * it (no overlong forms, no surrogates, nothing above U+10FFFF), or 0.
- */
-static size_t
-utf8_len(const unsigned char *p, size_t n)
+size_t
+dj_utf8_len(const unsigned char *p, size_t n)
 {
 	size_t k, want;
 	unsigned char lo = 0x80, hi = 0xbf;
@@ -222,7 +218,7 @@ next_char(const char *s, size_t *i, size_t end, char *out)
 	size_t n;
 
 	if (s[*i] != '\\') {
-		if ((n = utf8_len((const unsigned char *)s + *i, end - *i)) == 0) {
+		if ((n = dj_utf8_len((const unsigned char *)s + *i, end - *i)) == 0) {
 			(*i)++;
 			return put_utf8(out, 0xfffd);
 		}

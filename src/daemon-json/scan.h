@@ -97,6 +97,13 @@ void	dj_str_decode(const char *s, size_t start, size_t end,
 int	dj_str_is(const struct dj_tree *, size_t i, const char *want,
 	    size_t wantlen);
 
+/*
+ * Length of the UTF-8 sequence at p[0, n) (n > 0) as Go's utf8.DecodeRune
+ * accepts it (no overlong forms, no surrogates, nothing above U+10FFFF),
+ * or 0 when it is not one.
+ */
+size_t	dj_utf8_len(const unsigned char *p, size_t n);
+
 /* 1-based line and column (in characters) of byte offset OFF of S. */
 void	dj_linecol(const char *s, size_t len, size_t off, int *line, int *col);
 
