@@ -62,6 +62,12 @@ check_trust(struct dj_file *f)
 	return r == 0 ? 0 : -1;
 }
 
+/*
+ * Take the lock.  In a directory we cannot write (a read-only
+ * filesystem, no permission) there is none to take and none needed: no
+ * edit of ours can happen there, and one that needs writing fails then,
+ * saying why.  So an edit that changes nothing still succeeds there.
+ */
 static int
 take_lock(struct dj_file *f, long timeout_ms)
 {
@@ -72,7 +78,9 @@ take_lock(struct dj_file *f, long timeout_ms)
 	name = xasprintf(".%s" DJ_LOCK_SUFFIX, f->dp.name);
 	r = lock_take(&f->lock, f->dp.fd, name, timeout_ms, &holder);
 	saved = errno;
-	if (r == -1 && saved == ETIMEDOUT && holder > 0)
+	if (r == -1 && (saved == EROFS || saved == EACCES))
+		r = 0;
+	else if (r == -1 && saved == ETIMEDOUT && holder > 0)
 		warnx("%s: cannot lock: %s/%s is held by process %ld (waited %ld s)",
 		    f->label, f->dp.dir, name, (long)holder, timeout_ms / 1000);
 	else if (r == -1 && saved == ETIMEDOUT)
@@ -139,7 +147,7 @@ dj_file_open(struct dj_file *f, const char *path, unsigned flags,
 	    ((flags & DJ_OPEN_TRUSTED) && check_trust(f) == -1) ||
 	    ((flags & DJ_OPEN_LOCK) && take_lock(f, lock_timeout_ms) == -1))
 		return -1;
-	if (flags & DJ_OPEN_LOCK)
+	if (f->lock.fd != -1)
 		file_remove_stale_temps(f->dp.fd, f->dp.name);
 	return read_it(f);
 }

@@ -290,6 +290,37 @@ kill_sweep() {
 	assert_untouched "$F" "$ORIG" "$ino"
 }
 
+@test "an add that changes nothing succeeds on a read-only filesystem: no lock is needed where nobody can write" {
+	require_root
+	expected "$BATS_TEST_TMPDIR/with.json" "$ORIG" add runsc /usr/bin/runsc
+	mount_tmpfs size=1m
+	cp "$BATS_TEST_TMPDIR/with.json" "$F"
+	ino=$(stat -c %i "$F")
+	mount -o remount,ro "$MNT"
+	run --separate-stderr "$DJ" -c "$F" add runsc /usr/bin/runsc
+	assert_success
+	assert_output "$F: runtime runsc is already as requested, nothing to change"
+	assert_untouched "$F" "$BATS_TEST_TMPDIR/with.json" "$ino"
+	assert_only "$D" daemon.json
+}
+
+@test "a remove that changes nothing succeeds for a user who cannot write the directory" {
+	require_root
+	require_cmd setpriv
+	SCRATCH=$(mktemp -d /tmp/hersh-faults.XXXXXX)
+	chmod 0755 "$SCRATCH"
+	D=$SCRATCH
+	F=$D/daemon.json
+	cp "$ORIG" "$F"
+	chmod 0644 "$F"
+	nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	"${nobody[@]}" test -x "$DJ" || skip "nobody cannot run $DJ"
+	run --separate-stderr "${nobody[@]}" "$DJ" -c "$F" remove runsc
+	assert_success
+	assert_output "$F: no runtime runsc, nothing to change"
+	assert_only "$D" daemon.json
+}
+
 @test "add in a directory the user cannot write fails naming the file and leaves it untouched" {
 	require_root
 	require_cmd setpriv
