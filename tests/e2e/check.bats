@@ -7,54 +7,11 @@
 load ../lib/common
 load ../lib/docker
 
-DAEMON_JSON=/etc/docker/daemon.json
+load check-lib
 
-setup_file() {
-	file_needs docker runsc || return 0
-	if [ ! -x "$HERSH_BIN_DIR/hersh-daemon-json" ]; then
-		file_skip "no $HERSH_BIN_DIR/hersh-daemon-json (run make)"
-		return 0
-	fi
-	: >"$BATS_FILE_TMPDIR/set-up"
-	save_path "$DAEMON_JSON"
-	mkdir -p /etc/docker
-	cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
-	dockerd_start
-	test_image_ensure
-}
-
-# Containers hersh-gvisor-check started (it labels them) must be gone
-# before dockerd stops: a runsc container torn down by a dying dockerd
-# leaves its shim and sandbox running.
-remove_check_containers() {
-	local ids _
-	docker_up || return 0
-	for _ in $(seq 1 100); do
-		ids=$(docker ps -aq --filter label=hersh-gvisor-check)
-		[ -n "$ids" ] || return 0
-		# shellcheck disable=SC2086 # one id per word
-		docker rm -f $ids >/dev/null 2>&1 || true
-		sleep 0.1
-	done
-	echo "containers labelled hersh-gvisor-check remain: $ids" >&2
-}
-
-dockerd_stop_clean() {
-	remove_check_containers
-	dockerd_stop
-}
-
-teardown_file() {
-	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
-	dockerd_stop_clean
-	restore_path "$DAEMON_JSON"
-}
-
-setup() {
-	file_skip_check
-	PATH="$HERSH_BIN_DIR:$HERSH_SRC/src/check:$PATH"
-	export PATH
-}
+setup_file() { check_setup_file; }
+teardown_file() { check_teardown_file; }
+setup() { check_setup; }
 
 # Put the working state back after a test broke it.
 teardown() {
@@ -64,78 +21,13 @@ teardown() {
 		policy_rc_d_restore
 		rm -f "$BATS_FILE_TMPDIR/package-installed"
 	fi
-	if [ -e "$BATS_FILE_TMPDIR/dockerd-args" ]; then
-		dockerd_stop_clean
-		rm -f "$BATS_FILE_TMPDIR/dockerd-args"
-	fi
-	remove_check_containers
-	cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
-	if ! dockerd_pid >/dev/null; then
-		dockerd_start
-	elif ! docker_has_working_runsc; then
-		dockerd_reload
-	fi
-	wait_docker_working
-}
-
-# Docker's runsc is the one of working.json.
-docker_has_working_runsc() {
-	local rt
-	rt=$(docker info --format '{{json .Runtimes.runsc}}' 2>/dev/null)
-	case $rt in
-	*'"/usr/bin/runsc"'*'"--network=none"'*) return 0 ;;
-	esac
-	return 1
-}
-
-wait_docker_working() {
-	local _
-	for _ in $(seq 1 100); do
-		docker_has_working_runsc && return 0
-		sleep 0.1
-	done
-	echo "Docker's runsc runtime is not the working one: $(docker info --format '{{json .Runtimes}}' 2>&1)" >&2
-	return 1
-}
-
-docker_runtimes() {
-	docker info --format '{{range $k, $v := .Runtimes}}{{$k}} {{end}}' 2>/dev/null
-}
-
-# wait_docker_runtime present|absent NAME: until docker info agrees (a
-# reload is asynchronous).
-wait_docker_runtime() {
-	local want=$1 name=$2 _
-	for _ in $(seq 1 100); do
-		case " $(docker_runtimes) " in
-		*" $name "*) [ "$want" = present ] && return 0 ;;
-		*) [ "$want" = absent ] && return 0 ;;
-		esac
-		sleep 0.1
-	done
-	echo "docker info never showed runtime $name $want" >&2
-	return 1
-}
-
-dockerd_reload() {
-	kill -HUP "$(dockerd_pid)"
-}
-
-use_config() {
-	cp "$FIXTURES/check/$1" "$DAEMON_JSON"
-}
-
-# Restart dockerd with extra arguments (teardown restarts it plainly).
-dockerd_restart_with() {
-	dockerd_stop_clean
-	: >"$BATS_FILE_TMPDIR/dockerd-args"
-	dockerd_start "$@"
+	check_restore
 }
 
 @test "passes on a working host and prints the container's greeting" {
 	run hersh-gvisor-check
 	assert_success
-	assert_line --regexp '^\[ok\] +test container under runsc: Hello from gVisor'
+	assert_line --regexp '^\[ok\] +test container under runsc: Hello from gVisor .*image: local\)$'
 	assert_line --regexp '^\[ok\] +Docker lists runsc: '
 	assert_line --regexp '^\[ok\] +daemon.json names runsc: path /usr/bin/runsc$'
 	refute_line --regexp '^\[FAIL\]'
@@ -223,7 +115,7 @@ dockerd_restart_with() {
 @test "an --image that is not present locally is not pulled" {
 	run hersh-gvisor-check --image hersh-test/absent:none
 	assert_failure 1
-	assert_line '[FAIL] test container under runsc: image hersh-test/absent:none is not present locally (not pulling)'
+	assert_line '[FAIL] test container under runsc: image hersh-test/absent:none is not present locally (not pulling without --pull)'
 	run docker image inspect hersh-test/absent:none
 	assert_failure
 }
@@ -293,7 +185,7 @@ dockerd_restart_with() {
 	run jq -e . <<<"$output"
 	assert_success
 	run jq -r '[.ok, (.checks | map(.id + "=" + .status) | join(" "))] | @tsv' <<<"$output"
-	assert_output --regexp '^true	runsc.installed=ok runsc.version=ok apt.source=(ok|warn) apt.keyring=(ok|skip) daemon-json.valid=ok daemon-json.runtime=ok daemon-json.default-runtime=ok docker.running=ok docker.reachable=ok docker.runtime=ok dockerd.cmdline=ok pitfall.network-10704=(ok|warn) container.hello=ok$'
+	assert_output --regexp '^true	runsc.installed=ok runsc.version=ok apt.source=(ok|warn) apt.keyring=(ok|skip) apt.runsc=(ok|warn|skip) daemon-json.valid=ok daemon-json.runtime=ok daemon-json.default-runtime=ok docker.running=ok docker.reachable=ok docker.runtime=ok dockerd.cmdline=ok pitfall.network-10704=(ok|warn) container.hello=ok contract.read-only-root=ok contract.state-volume=ok contract.no-new-privileges=ok contract.network-none=ok contract.gvisor=ok$'
 }
 
 @test "--json marks a failed check with its detail and fix" {
@@ -302,15 +194,6 @@ dockerd_restart_with() {
 	assert_failure 1
 	run jq -e '.ok == false and (.checks[] | select(.id == "daemon-json.valid") | .status == "fail" and (.detail | test("line [0-9]+")) and (.fix | startswith("correct ")))' <<<"$output"
 	assert_success
-}
-
-@test "--bench prints runc and runsc side by side with ratios" {
-	run hersh-gvisor-check --bench
-	assert_success
-	assert_line --regexp '^ +runc +runsc +ratio +the guide says$'
-	assert_line --regexp '^container start, median \(ms\) +[0-9]+ +[0-9]+ +[0-9.]+x '
-	assert_line --regexp '^syscall, dd bs=1 \(ns/syscall\) +[0-9]+ +[0-9]+ +[0-9.]+x '
-	assert_line --regexp '^memory, idle sleep \(MiB\) +[0-9.]+ +[0-9.]+ +[0-9.]+x '
 }
 
 @test "the packaged command passes on a host the package configured" {
@@ -328,7 +211,7 @@ dockerd_restart_with() {
 	policy_rc_d_hide
 	DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"
 	wait_docker_working
-	run env PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/sbin/hersh-gvisor-check
+	run env -u HERSH_GVISOR_CHECK_HELPERS PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/bin/hersh-gvisor-check
 	assert_success
 	assert_line --regexp '^\[ok\] +test container under runsc: Hello from gVisor'
 	assert_line --regexp '^\[warn\] gVisor apt source: none \(disabled: hersh-gvisor/apt-source is false\)'

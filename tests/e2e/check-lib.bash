@@ -1,0 +1,230 @@
+# shellcheck shell=bash
+# Shared by the hersh-gvisor-check suites (tests/e2e/check*.bats): a real
+# dockerd the tests start, with /etc/docker/daemon.json from a fixture and
+# the local test image; put back after each test that changes them.
+# Load after common and docker:
+#     load ../lib/common
+#     load ../lib/docker
+#     load check-lib
+# Needs root and dockerd; run under the host lock:
+#     flock /run/hersh-host.lock bats tests/e2e/check*.bats
+
+DAEMON_JSON=/etc/docker/daemon.json
+CHECK_LABEL=hersh-gvisor-check
+
+# setup_file: a working host (file_needs: the file is skipped without it).
+check_setup_file() {
+	file_needs docker runsc || return 0
+	if [ ! -x "$HERSH_BIN_DIR/hersh-daemon-json" ]; then
+		file_skip "no $HERSH_BIN_DIR/hersh-daemon-json (run make)"
+		return 0
+	fi
+	: >"$BATS_FILE_TMPDIR/set-up"
+	save_path "$DAEMON_JSON"
+	mkdir -p /etc/docker
+	cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
+	dockerd_start
+	test_image_ensure
+}
+
+check_teardown_file() {
+	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
+	dockerd_stop_clean
+	check_empty_root_remove
+	restore_path "$DAEMON_JSON"
+}
+
+# setup: the command from the source tree, its helpers from the build.
+check_setup() {
+	file_skip_check
+	PATH="$HERSH_SRC/src/check:$PATH"
+	HERSH_GVISOR_CHECK_HELPERS=$HERSH_BIN_DIR
+	export PATH HERSH_GVISOR_CHECK_HELPERS
+}
+
+# teardown: the working host again, whatever the test changed.
+check_restore() {
+	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
+	if [ -e "$BATS_FILE_TMPDIR/dockerd-args" ]; then
+		dockerd_stop_clean
+		rm -f "$BATS_FILE_TMPDIR/dockerd-args"
+	fi
+	check_empty_root_remove
+	remove_check_containers
+	cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
+	if ! dockerd_pid >/dev/null; then
+		dockerd_start
+	elif ! docker_has_working_runsc; then
+		dockerd_reload
+	fi
+	wait_docker_working
+	test_image_ensure
+}
+
+# Containers hersh-gvisor-check started (it labels them) must be gone
+# before dockerd stops: a runsc container torn down by a dying dockerd
+# leaves its shim and sandbox running.
+remove_check_containers() {
+	local ids _
+	docker_up || return 0
+	for _ in $(seq 1 100); do
+		ids=$(docker ps -aq --filter "label=$CHECK_LABEL")
+		[ -n "$ids" ] || return 0
+		# shellcheck disable=SC2086 # one id per word
+		docker rm -f $ids >/dev/null 2>&1 || true
+		sleep 0.1
+	done
+	echo "containers labelled $CHECK_LABEL remain: $ids" >&2
+}
+
+dockerd_stop_clean() {
+	remove_check_containers
+	dockerd_stop
+}
+
+# Restart dockerd with extra arguments (teardown restarts it plainly).
+dockerd_restart_with() {
+	dockerd_stop_clean
+	: >"$BATS_FILE_TMPDIR/dockerd-args"
+	dockerd_start "$@"
+}
+
+# A dockerd with a data root of its own, empty: no image at all.  It lives
+# below Docker's own data root, whose file system Docker's storage driver
+# is known to work on.
+check_empty_root() {
+	local dir=/var/lib/docker/hersh-check-empty-root
+	printf '%s\n' "$dir" >"$BATS_FILE_TMPDIR/empty-root"
+	dockerd_restart_with --data-root "$dir"
+}
+check_empty_root_remove() {
+	local dir
+	[ -e "$BATS_FILE_TMPDIR/empty-root" ] || return 0
+	dir=$(cat "$BATS_FILE_TMPDIR/empty-root")
+	if dockerd_pid >/dev/null; then
+		dockerd_stop_clean
+		: >"$BATS_FILE_TMPDIR/dockerd-args"
+	fi
+	rm -rf "$dir"
+	rm -f "$BATS_FILE_TMPDIR/empty-root"
+}
+
+dockerd_reload() {
+	kill -HUP "$(dockerd_pid)"
+}
+
+use_config() {
+	cp "$FIXTURES/check/$1" "$DAEMON_JSON"
+}
+
+# Docker's runsc is the one of working.json.
+docker_has_working_runsc() {
+	local rt
+	rt=$(docker info --format '{{json .Runtimes.runsc}}' 2>/dev/null)
+	case $rt in
+	*'"/usr/bin/runsc"'*'"--network=none"'*) return 0 ;;
+	esac
+	return 1
+}
+
+wait_docker_working() {
+	local _
+	for _ in $(seq 1 100); do
+		docker_has_working_runsc && return 0
+		sleep 0.1
+	done
+	echo "Docker's runsc runtime is not the working one: $(docker info --format '{{json .Runtimes}}' 2>&1)" >&2
+	return 1
+}
+
+docker_runtimes() {
+	# shellcheck disable=SC2016 # a Go template
+	docker info --format '{{range $k, $v := .Runtimes}}{{$k}} {{end}}' 2>/dev/null
+}
+
+# wait_docker_runtime present|absent NAME: until docker info agrees (a
+# reload is asynchronous).
+wait_docker_runtime() {
+	local want=$1 name=$2 _
+	for _ in $(seq 1 100); do
+		case " $(docker_runtimes) " in
+		*" $name "*) [ "$want" = present ] && return 0 ;;
+		*) [ "$want" = absent ] && return 0 ;;
+		esac
+		sleep 0.1
+	done
+	echo "docker info never showed runtime $name $want" >&2
+	return 1
+}
+
+# Everything in Docker a run could leave behind: images (all layers),
+# volumes, containers.
+docker_state() {
+	docker images -a --no-trunc --format '{{.ID}} {{.Repository}}:{{.Tag}}' | sort
+	docker volume ls -q | sort
+	docker ps -a --no-trunc --format '{{.ID}} {{.Image}} {{.Names}}' | sort
+}
+
+# The status of check ID in the JSON of the last run.
+# shellcheck disable=SC2154 # bats' run sets output
+check_status() {
+	jq -r --arg id "$1" '.checks[] | select(.id == $id) | .status' <<<"$output"
+}
+
+# The date in the runsc version, e.g. 20221219.
+runsc_date() {
+	runsc --version 2>/dev/null | grep -o '20[0-9][0-9][01][0-9][0-3][0-9]' | head -n 1
+}
+
+# A directory of an attacker (user nobody) under /tmp, with a runsc that
+# leaves a mark when anything runs it, a script named dockerd, and
+# bin/dockerd, a copy of sh.
+evil_dir() {
+	local dir
+	dir=$(mktemp -d /tmp/hersh-evil.XXXXXX)
+	printf '%s\n' "$dir" >"$BATS_FILE_TMPDIR/evil-dir"
+	chmod 755 "$dir"
+	mkdir "$dir/bin"
+	printf '#!/bin/sh\nid -u >>%s/ran\necho "runsc version 0.0~20990101.0"\n' "$dir" >"$dir/runsc"
+	printf '#!/bin/sh\nwhile :; do sleep 1; done\n' >"$dir/dockerd"
+	cp /bin/sh "$dir/bin/dockerd"
+	chmod 755 "$dir/runsc" "$dir/dockerd" "$dir/bin/dockerd"
+	chown -R nobody:nogroup "$dir"
+	printf '%s\n' "$dir"
+}
+
+# evil_dockerd DIR ARGS...: the script DIR/dockerd run by nobody, in the
+# background; prints its pid (evil_remove ends it).
+# evil_dockerd DIR --as-root ARGS...: DIR/bin/dockerd run by root.
+evil_dockerd() {
+	local dir=$1 pid _
+	shift
+	if [ "${1:-}" = --as-root ]; then
+		shift
+		"$dir/bin/dockerd" -c 'while :; do sleep 1; done' dockerd "$@" </dev/null >/dev/null 2>&1 &
+	else
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$dir/dockerd" "$@" </dev/null >/dev/null 2>&1 &
+	fi
+	pid=$!
+	printf '%s\n' "$pid" >>"$BATS_FILE_TMPDIR/evil-pids"
+	# Until it runs as dockerd (setpriv has exec'd the script).
+	for _ in $(seq 1 50); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] && break
+		sleep 0.1
+	done
+	printf '%s\n' "$pid"
+}
+
+evil_remove() {
+	local pid
+	if [ -e "$BATS_FILE_TMPDIR/evil-pids" ]; then
+		while read -r pid; do
+			kill "$pid" 2>/dev/null || true
+		done <"$BATS_FILE_TMPDIR/evil-pids"
+		rm -f "$BATS_FILE_TMPDIR/evil-pids"
+	fi
+	if [ -e "$BATS_FILE_TMPDIR/evil-dir" ]; then
+		rm -rf "$(cat "$BATS_FILE_TMPDIR/evil-dir")"
+		rm -f "$BATS_FILE_TMPDIR/evil-dir"
+	fi
+}
