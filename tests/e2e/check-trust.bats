@@ -1,0 +1,116 @@
+#!/usr/bin/env bats
+# hersh-gvisor-check run as root trusts nothing another user controls: a
+# process any user can start under the name dockerd, a runtime binary in a
+# directory another user can write, a PATH entry.  The attacker is user
+# nobody; its runsc would leave a mark if anything ran it.  Needs root and
+# dockerd; run under the host lock:
+#     flock /run/hersh-host.lock bats tests/e2e/check-trust.bats
+
+load ../lib/common
+load ../lib/docker
+load check-lib
+
+setup_file() {
+	file_needs setpriv || return 0
+	check_setup_file
+}
+teardown_file() { check_teardown_file; }
+setup() { check_setup; }
+
+teardown() {
+	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
+	evil_remove
+	if [ -e "$BATS_FILE_TMPDIR/pidfile-forged" ]; then
+		rm -f "$DOCKER_PIDFILE" "$BATS_FILE_TMPDIR/pidfile-forged"
+	fi
+	check_restore
+}
+
+# Nothing ran the attacker's runsc.
+refute_evil_ran() {
+	assert_file_not_exists "$1/ran"
+}
+
+@test "another user's process named dockerd is ignored and its --add-runtime binary never runs" {
+	local evil pid
+	evil=$(evil_dir)
+	use_config no-runtime.json
+	dockerd_stop_clean
+	pid=$(evil_dockerd "$evil" --add-runtime "runsc=$evil/runsc")
+	run hersh-gvisor-check
+	assert_failure 1
+	refute_evil_ran "$evil"
+	assert_line "[FAIL] Docker running: dockerd is not running (ignored: pid $pid is a dockerd that does not run as root)"
+	assert_line '[ok]   runsc installed: /usr/bin/runsc'
+}
+
+@test "a pid file naming another user's dockerd is ignored" {
+	local evil pid
+	evil=$(evil_dir)
+	use_config no-runtime.json
+	dockerd_stop_clean
+	pid=$(evil_dockerd "$evil" --add-runtime "runsc=$evil/runsc")
+	: >"$BATS_FILE_TMPDIR/pidfile-forged"
+	printf '%s\n' "$pid" >"$DOCKER_PIDFILE"
+	run hersh-gvisor-check
+	assert_failure 1
+	refute_evil_ran "$evil"
+	assert_line --partial "Docker running: dockerd is not running ($DOCKER_PIDFILE ignored: pid $pid is a dockerd that does not run as root"
+	assert_line '[skip] dockerd options: no local dockerd process'
+}
+
+@test "a root dockerd run from a directory another user can write is ignored" {
+	local evil pid
+	evil=$(evil_dir)
+	use_config no-runtime.json
+	dockerd_stop_clean
+	pid=$(evil_dockerd "$evil" --as-root --add-runtime "runsc=$evil/runsc")
+	run hersh-gvisor-check
+	assert_failure 1
+	refute_evil_ran "$evil"
+	assert_line "[FAIL] Docker running: dockerd is not running (ignored: pid $pid runs $evil/bin/dockerd, which is not a file only root can write)"
+}
+
+@test "a runtime path another user can write is reported and never run as root" {
+	local evil
+	evil=$(evil_dir)
+	printf '{"runtimes": {"runsc": {"path": "%s/runsc"}}}\n' "$evil" >"$DAEMON_JSON"
+	run hersh-gvisor-check
+	assert_failure 1
+	refute_evil_ran "$evil"
+	assert_line "[FAIL] runsc installed: $evil/runsc is not trusted, so it is not run: $evil/runsc belongs to nobody, not root"
+	assert_line "[FAIL] daemon.json names runsc: runtimes.runsc.path $evil/runsc is not safe: dockerd runs it as root, and $evil/runsc belongs to nobody, not root"
+}
+
+@test "a runtime path in a directory writable by others is not trusted either" {
+	local dir
+	dir=$(mktemp -d /tmp/hersh-shared.XXXXXX)
+	printf '%s\n' "$dir" >"$BATS_FILE_TMPDIR/evil-dir"
+	chmod 1777 "$dir"
+	cp /usr/bin/runsc "$dir/runsc"
+	printf '{"runtimes": {"runsc": {"path": "%s/runsc"}}}\n' "$dir" >"$DAEMON_JSON"
+	run hersh-gvisor-check
+	assert_failure 1
+	assert_line "[FAIL] runsc installed: $dir/runsc is not trusted, so it is not run: $dir is writable by users other than root (mode 1777)"
+}
+
+@test "as root, a runsc on the caller's PATH is not run" {
+	local evil
+	evil=$(evil_dir)
+	use_config no-runtime.json
+	dockerd_reload
+	PATH="$evil:$PATH" run hersh-gvisor-check
+	refute_evil_ran "$evil"
+	assert_line '[ok]   runsc installed: /usr/bin/runsc'
+}
+
+@test "as root, the check runs with a fixed PATH" {
+	local evil
+	evil=$(evil_dir)
+	# A docker command on the caller's PATH would be found first.
+	printf '#!/bin/sh\nid -u >>%s/ran\n' "$evil" >"$evil/docker"
+	chmod 755 "$evil/docker"
+	PATH="$evil:$PATH" run hersh-gvisor-check
+	assert_success
+	refute_evil_ran "$evil"
+}
