@@ -1,0 +1,123 @@
+#!/usr/bin/env bats
+# Hersh's container contract under runsc: a container started with exactly
+# --read-only, --security-opt no-new-privileges:true, --network none and
+# one volume at /state, checked from inside.  Each property is shown
+# failing when its option is left out (HERSH_GVISOR_CHECK_CONTRACT_DROP).
+# Needs root and dockerd; run under the host lock:
+#     flock /run/hersh-host.lock bats tests/e2e/check-contract.bats
+
+load ../lib/common
+load ../lib/docker
+load check-lib
+
+setup_file() { check_setup_file; }
+teardown_file() { check_teardown_file; }
+setup() { check_setup; }
+teardown() { check_restore; }
+
+CONTRACT_IDS="contract.read-only-root contract.state-volume contract.no-new-privileges contract.network-none contract.gvisor"
+
+# contract_statuses: "id=status ..." of the contract checks of a --json run.
+contract_statuses() {
+	jq -r '[.checks[] | select(.id | startswith("contract.")) | .id + "=" + .status] | join(" ")' <<<"$output"
+}
+
+# expect_only_failing ID: that contract check fails, the others pass (the
+# gVisor one is allowed to fail too when the runtime was dropped).
+expect_only_failing() {
+	local id want="" st
+	for id in $CONTRACT_IDS; do
+		st=ok
+		[ "$id" = "$1" ] && st=fail
+		[ "$id" = contract.gvisor ] && [ "${2:-}" = runc ] && st=fail
+		want+="${want:+ }$id=$st"
+	done
+	run contract_statuses
+	assert_output "$want"
+}
+
+# gVisor releases before 2025-08 set no_new_privs for every process in the
+# sandbox, whatever the container's options: there the property cannot be
+# seen failing under runsc, so it is shown under runc.
+runsc_ignores_no_new_privileges() {
+	local d
+	d=$(runsc_date)
+	[ -n "$d" ] && [ "$d" -lt 20250813 ]
+}
+
+# Docker's runsc runtime passes --network=none: its sandboxes never see a
+# network device, so the property is shown under runc.
+runsc_has_no_network() {
+	docker info --format '{{json .Runtimes.runsc}}' | grep -q -- '--network=none'
+}
+
+@test "the contract holds on a working host, one line per property" {
+	run hersh-gvisor-check
+	assert_success
+	assert_line '[ok]   contract: read-only root filesystem: writing to / fails: Read-only file system'
+	assert_line --regexp '^\[ok\]   contract: one read-write volume at /state: writing to /state succeeds \(mount type [a-z0-9]+\)$'
+	assert_line --regexp '^\[ok\]   contract: no new privileges: no_new_privs is 1 \('
+	assert_line '[ok]   contract: no network: only lo inside the container'
+	assert_line --regexp '^\[ok\]   contract: runs under gVisor: dmesg inside shows gVisor.s boot lines \(.*gVisor.*\)$'
+}
+
+@test "--json reports each contract property under a stable id" {
+	run hersh-gvisor-check --json
+	assert_success
+	run contract_statuses
+	assert_output "contract.read-only-root=ok contract.state-volume=ok contract.no-new-privileges=ok contract.network-none=ok contract.gvisor=ok"
+}
+
+@test "without --read-only the read-only root check fails" {
+	HERSH_GVISOR_CHECK_CONTRACT_DROP=read-only run hersh-gvisor-check --json
+	assert_failure 1
+	expect_only_failing contract.read-only-root
+}
+
+@test "without the volume the /state check fails" {
+	HERSH_GVISOR_CHECK_CONTRACT_DROP=volume run hersh-gvisor-check --json
+	assert_failure 1
+	expect_only_failing contract.state-volume
+}
+
+@test "without no-new-privileges the no-new-privileges check fails" {
+	local drop=no-new-privileges under=
+	if runsc_ignores_no_new_privileges; then
+		drop+=" runtime" under=runc
+	fi
+	HERSH_GVISOR_CHECK_CONTRACT_DROP=$drop run hersh-gvisor-check --json
+	assert_failure 1
+	expect_only_failing contract.no-new-privileges $under
+}
+
+@test "without --network none the network check fails" {
+	local drop=network under=
+	if runsc_has_no_network; then
+		drop+=" runtime" under=runc
+	fi
+	# Docker's default network must give the container an interface.
+	local ifs
+	ifs=$(docker run --rm --pull=never "$TEST_IMAGE" ls /sys/class/net | tr '\n' ' ')
+	[ "$ifs" != "lo " ] || skip "this dockerd's default network has no interface (--bridge=none?)"
+	HERSH_GVISOR_CHECK_CONTRACT_DROP=$drop run hersh-gvisor-check --json
+	assert_failure 1
+	expect_only_failing contract.network-none $under
+}
+
+@test "under another runtime the gVisor check fails" {
+	HERSH_GVISOR_CHECK_CONTRACT_DROP=runtime run hersh-gvisor-check --json
+	assert_failure 1
+	local json=$output
+	expect_only_failing contract.gvisor
+	run jq -r '.checks[] | select(.id == "contract.gvisor") | .detail' <<<"$json"
+	assert_output --regexp '^dmesg inside shows no gVisor boot lines'
+}
+
+@test "the contract's volume and container are removed afterwards" {
+	local before
+	before=$(docker_state)
+	run hersh-gvisor-check
+	assert_success
+	run docker_state
+	assert_output "$before"
+}
