@@ -11,14 +11,14 @@ load ../lib/aptrepo
 
 setup_file() {
 	pkg_file_needs root gpg python3 || return 0
+	pkg_host_save || return 0
+	hersh_purge
 	if [ -e "$HG_SOURCE_FILE" ]; then
-		file_skip "this host already has $HG_SOURCE_FILE"
+		file_skip "this host has its own $HG_SOURCE_FILE"
+		pkg_host_restore
 		return 0
 	fi
-	hersh_purge
 	save_path "$HG_DAEMON_JSON"
-	save_path "$HG_SOURCE_FILE"
-	save_path "$HG_KEYRING"
 	MIRROR_DIR=$BATS_FILE_TMPDIR/mirror
 	MIRROR_URL=$(aptrepo_gvisor_mirror "$MIRROR_DIR" release nightly)
 	MIRROR_FPR=$(aptrepo_fpr "$MIRROR_DIR")
@@ -27,18 +27,14 @@ setup_file() {
 
 teardown_file() {
 	! file_skipped || return 0
-	hersh_purge
 	[ -z "${MIRROR_DIR:-}" ] || aptrepo_stop "$MIRROR_DIR"
-	restore_path "$HG_DAEMON_JSON"
-	restore_path "$HG_SOURCE_FILE"
-	restore_path "$HG_KEYRING"
+	pkg_host_restore
 }
 
 setup() {
 	file_skip_check
 	hersh_purge
 	restore_path "$HG_DAEMON_JSON"
-	hersh_purge
 	pkg_forget
 	pkg_preseed apt-source=true "apt-uri=$MIRROR_URL/repo" "key-url=$MIRROR_URL/key.asc" \
 		"key-fingerprint=$MIRROR_FPR" runtime-args=--network=none
@@ -151,4 +147,70 @@ apt_gvisor() {
 	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
 	assert_success
 	assert_not_exists "$HG_SOURCE_FILE"
+}
+
+@test "an admin's edit of 50hersh-gvisor is read back into the answers and kept" {
+	local conf=/etc/apt/apt.conf.d/50hersh-gvisor edited
+	run pkg_install
+	assert_success
+	# The admin points the key URL elsewhere (the same key) and comments.
+	sed -i "s|^Hersh-Gvisor::Key-URL .*|// our own copy of the key\nHersh-Gvisor::Key-URL \"$MIRROR_URL/key.asc?copy=1\";|" "$conf"
+	edited=$BATS_TEST_TMPDIR/edited
+	cp "$conf" "$edited"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	cmp "$edited" "$conf"
+	run debconf-show hersh-gvisor
+	assert_output --partial "key-url: $MIRROR_URL/key.asc?copy=1"
+}
+
+@test "answers preseeded after the install still apply when the file was not edited" {
+	run pkg_install
+	assert_success
+	pkg_preseed "key-url=$MIRROR_URL/key.asc?second=1"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	run cat /etc/apt/apt.conf.d/50hersh-gvisor
+	assert_line "Hersh-Gvisor::Key-URL \"$MIRROR_URL/key.asc?second=1\";"
+}
+
+@test "a preseeded URI apt cannot parse is replaced by the default, with a warning" {
+	pkg_preseed "apt-uri=$MIRROR_URL/repo#x"
+	run pkg_install
+	assert_success
+	assert_output --partial "warning: apt-uri '$MIRROR_URL/repo#x' is not valid"
+	assert_output --partial "using the default https://storage.googleapis.com/gvisor/releases"
+	run grep -rF "#x" /etc/apt/sources.list.d /etc/apt/apt.conf.d
+	assert_failure
+	run apt-config dump
+	assert_success
+}
+
+# hersh-apt-source of the package knows --no-pin (pinning is its job).
+pin_supported() {
+	/usr/sbin/hersh-apt-source --help 2>&1 | grep -q -e --no-pin
+}
+
+@test "the source comes with a pin of the repository to runsc" {
+	run pkg_install
+	assert_success
+	pin_supported || skip "this package's hersh-apt-source does not pin yet"
+	assert_file_exists /etc/apt/preferences.d/hersh-gvisor
+	run pkg_purge
+	assert_success
+	assert_not_exists /etc/apt/preferences.d/hersh-gvisor
+}
+
+@test "apt-pin=false adds the source without the pin, and true again adds it" {
+	pkg_preseed apt-pin=false
+	run pkg_install
+	assert_success
+	pin_supported || skip "this package's hersh-apt-source does not pin yet"
+	assert_file_exists "$HG_SOURCE_FILE"
+	assert_not_exists /etc/apt/preferences.d/hersh-gvisor
+	pkg_preseed apt-pin=true
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_file_exists "$HG_SOURCE_FILE"
+	assert_file_exists /etc/apt/preferences.d/hersh-gvisor
 }

@@ -321,3 +321,248 @@ teardown() {
 	pkg_install >/dev/null
 	docker stop "$name" >/dev/null
 }
+
+# ---- never wedge dpkg
+
+@test "remove with a broken daemon.json succeeds, names the file and keeps the record" {
+	pkg_install
+	cp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	local stamp
+	stamp=$(file_stamp "$HG_DAEMON_JSON")
+	run pkg_remove
+	assert_success
+	assert_output --partial "hersh-daemon-json: $HG_DAEMON_JSON"
+	assert_output --partial "warning: $HG_DAEMON_JSON could not be read or written"
+	assert_equal "$(pkg_status hersh-gvisor)" config-files
+	assert_file_exists "$HG_STATE_DIR/docker-runtime"
+	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
+	run pkg_purge
+	assert_success
+	assert_output --partial "may still hold the runsc runtime"
+	cmp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	assert_not_exists "$HG_STATE_DIR"
+}
+
+@test "removing runsc with a broken daemon.json succeeds and the trigger only warns" {
+	[ -n "$RUNSC_DEB" ] || skip "no runsc package file to reinstall from"
+	local good
+	pkg_install
+	good=$BATS_TEST_TMPDIR/good.json
+	cp "$HG_DAEMON_JSON" "$good"
+	cp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	run env DEBIAN_FRONTEND=noninteractive dpkg -r runsc
+	assert_success
+	assert_output --partial "warning: $HG_DAEMON_JSON could not be read or written"
+	assert_equal "$(pkg_status hersh-gvisor)" installed
+	assert_equal "$(pkg_status runsc)" config-files
+	cmp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	# Fixed, a reconfigure finishes what the trigger could not.
+	cp "$good" "$HG_DAEMON_JSON"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_output --partial "taking the runsc runtime out"
+	refute docker_lists_runsc
+}
+
+@test "installing runsc with a broken daemon.json succeeds and the trigger only warns" {
+	[ -n "$RUNSC_DEB" ] || skip "no runsc package file to reinstall from"
+	DEBIAN_FRONTEND=noninteractive dpkg -r runsc >/dev/null
+	pkg_install
+	cp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+	run env DEBIAN_FRONTEND=noninteractive dpkg -i "$RUNSC_DEB"
+	assert_success
+	assert_output --partial "warning: $HG_DAEMON_JSON could not be read or written"
+	assert_equal "$(pkg_status hersh-gvisor)" installed
+	assert_equal "$(pkg_status runsc)" installed
+	cmp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
+}
+
+@test "postinst abort-remove puts back what prerm remove took out" {
+	pkg_install
+	docker_lists_runsc
+	run env DEBIAN_FRONTEND=noninteractive /var/lib/dpkg/info/hersh-gvisor.prerm remove
+	assert_success
+	refute docker_lists_runsc
+	run env DEBIAN_FRONTEND=noninteractive /var/lib/dpkg/info/hersh-gvisor.postinst abort-remove
+	assert_success
+	docker_lists_runsc
+	run "$HG_DJ_TOOL" show runsc
+	assert_success
+	assert_file_exists "$HG_STATE_DIR/docker-runtime"
+}
+
+@test "a record that cannot be written fails configure before daemon.json is touched" {
+	daemon_json_use "$FIXTURES/package/daemon-admin.json"
+	rm -rf "$HG_STATE_DIR"
+	: >"$HG_STATE_DIR"
+	run pkg_install
+	rm -f "$HG_STATE_DIR"
+	assert_failure
+	assert_output --partial "$HG_STATE_DIR"
+	assert_output --partial "dpkg --configure -a"
+	cmp "$FIXTURES/package/daemon-admin.json" "$HG_DAEMON_JSON"
+	run env DEBIAN_FRONTEND=noninteractive dpkg --configure -a
+	assert_success
+	assert_file_exists "$HG_STATE_DIR/docker-runtime"
+	docker_lists_runsc
+}
+
+@test "with policy-rc.d forbidding the reload remove keeps the placeholders a later reload needs" {
+	pkg_install
+	docker_lists_runsc
+	policy_rc_d_restore
+	run pkg_remove
+	assert_success
+	assert_output --partial "policy-rc.d forbids"
+	assert_output --partial "stay until Docker is known to have read the file"
+	run "$HG_DJ_TOOL" show runsc
+	assert_failure 3
+	grep -q '"runtimes": {}' "$HG_DAEMON_JSON"
+	# The admin reloads Docker later: it drops the runtime.
+	kill -HUP "$(dockerd_pid)"
+	local _
+	for _ in $(seq 1 50); do
+		docker_lists_runsc || break
+		sleep 0.2
+	done
+	refute docker_lists_runsc
+}
+
+@test "a chrootless install into another root leaves this system's Docker and files alone" {
+	local root=$BATS_TEST_TMPDIR/root reloads before
+	mkdir -p "$root/var/lib/dpkg/info" "$root/var/lib/dpkg/updates" "$root/var/lib/dpkg/triggers" \
+		"$root/var/cache/debconf" "$root/etc"
+	: >"$root/var/lib/dpkg/status"
+	reloads=$(dockerd_reloads)
+	before=$(sha256sum "$HG_DAEMON_JSON" 2>/dev/null) || before=absent
+	run env DEBIAN_FRONTEND=noninteractive dpkg --root="$root" --force-script-chrootless \
+		--force-depends -i "$HG_DEB"
+	assert_success
+	assert_output --partial "DPKG_ROOT is $root"
+	assert_file_exists "$root/usr/sbin/hersh-daemon-json"
+	assert_not_exists "$root/etc/docker/daemon.json"
+	assert_not_exists "$root/var/lib/hersh-gvisor"
+	assert_not_exists "$HG_STATE_DIR"
+	assert_equal "$(sha256sum "$HG_DAEMON_JSON" 2>/dev/null || echo absent)" "$before"
+	assert_equal "$(dockerd_reloads)" "$reloads"
+	assert_equal "$(pkg_status hersh-gvisor)" not-installed
+	run env DEBIAN_FRONTEND=noninteractive dpkg --root="$root" --force-script-chrootless -P hersh-gvisor
+	assert_success
+	assert_equal "$(sha256sum "$HG_DAEMON_JSON" 2>/dev/null || echo absent)" "$before"
+	assert_equal "$(dockerd_reloads)" "$reloads"
+}
+
+@test "the package depends on ca-certificates, so an https key URL works on a minimal system" {
+	run dpkg-deb -f "$HG_DEB" Depends
+	assert_output --regexp '(^|, )ca-certificates(,|$)'
+}
+
+# ---- Docker's own word
+
+@test "Docker refusing the new daemon.json is reported in Docker's words, never as success" {
+	daemon_json_use "$FIXTURES/package/daemon-admin.json"
+	# The admin's edit Docker has not read yet: 3.0 where it wants an integer.
+	cp "$FIXTURES/package/daemon-admin-float.json" "$HG_DAEMON_JSON"
+	run pkg_install
+	assert_success
+	assert_output --partial "Docker: refused the new daemon.json"
+	assert_output --regexp 'hersh-gvisor: Docker: .*level=error.*3\.0'
+	assert_output --partial "dpkg-reconfigure hersh-gvisor"
+	refute_output --partial "lists the runsc runtime"
+	refute docker_lists_runsc
+}
+
+@test "a refused reload is not reported as success when Docker already knew runsc" {
+	daemon_json_use "$FIXTURES/package/daemon-admin.json"
+	pkg_install
+	docker_lists_runsc
+	# An admin's edit Docker refuses (a directive it does not know).
+	sed -i 's/^\t"log-level": "warn",$/\t"log-level": "warn",\n\t"hersh-no-such-directive": true,/' "$HG_DAEMON_JSON"
+	grep -q hersh-no-such-directive "$HG_DAEMON_JSON"
+	pkg_preseed "runtime-args=--network=none --debug"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_output --partial "Docker: refused the new daemon.json"
+	refute_output --partial "lists the runsc runtime"
+	run docker info --format '{{range (index .Runtimes "runsc").Args}}{{.}} {{end}}'
+	assert_output "--network=none "
+}
+
+# ---- gVisor's runsc package
+
+@test "a re-formatting by runsc install is undone when runsc's package runs again" {
+	[ -n "$RUNSC_DEB" ] || skip "no runsc package file to reinstall from"
+	local written=$BATS_TEST_TMPDIR/written.json
+	daemon_json_use "$FIXTURES/package/daemon-admin-numbers.json"
+	pkg_install
+	cp "$HG_DAEMON_JSON" "$written"
+	# What gVisor's runsc package does in its postinst.
+	runsc install --clobber=false 2>/dev/null
+	run cmp -s "$written" "$HG_DAEMON_JSON"
+	assert_failure
+	run env DEBIAN_FRONTEND=noninteractive dpkg -i "$RUNSC_DEB"
+	assert_success
+	assert_output --partial "the administrator's layout was put back"
+	cmp "$written" "$HG_DAEMON_JSON"
+	docker_lists_runsc
+}
+
+@test "a bare runsc entry as runsc install writes it is managed by the package" {
+	[ -n "$RUNSC_DEB" ] || skip "no runsc package file to reinstall from"
+	local admin=$FIXTURES/package/daemon-admin-numbers.json
+	DEBIAN_FRONTEND=noninteractive dpkg -r runsc >/dev/null
+	daemon_json_use "$admin"
+	pkg_preseed default-runtime=true
+	pkg_install
+	cmp "$admin" "$HG_DAEMON_JSON"
+	# runsc's package arrives: unpacked, its postinst's `runsc install`,
+	# then configured (the trigger runs).
+	# (apt defers triggers the same way: dpkg --no-triggers, then
+	# --configure --pending.)
+	DEBIAN_FRONTEND=noninteractive dpkg --no-triggers --unpack "$RUNSC_DEB" >/dev/null
+	runsc install --clobber=false 2>/dev/null
+	run "$HG_DJ_TOOL" show runsc
+	assert_output "$(printf '{\n  "path": "/usr/bin/runsc"\n}')"
+	run env DEBIAN_FRONTEND=noninteractive dpkg --configure -a
+	assert_success
+	assert_output --partial "the one runsc's own package writes"
+	run diff "$admin" "$HG_DAEMON_JSON"
+	refute_output --regexp '^<'
+	run "$HG_DJ_TOOL" show runsc
+	assert_output --partial '"--network=none"'
+	assert_equal "$(docker_default_runtime)" runsc
+	run pkg_remove
+	assert_success
+	cmp "$admin" "$HG_DAEMON_JSON"
+	refute docker_lists_runsc
+}
+
+# ---- runsc too old for the kernel
+
+@test "without runtime args a runsc too old for the kernel gets --network=none and the next step is named" {
+	hg_kernel_611 || skip "the kernel is older than 6.11"
+	pkg_preseed runtime-args=
+	run pkg_install
+	assert_success
+	assert_output --partial "networking in the sandbox is off until runsc is upgraded"
+	run last_summary_line
+	assert_output --partial "next step: add the gVisor repository"
+	assert_file_exists "$HG_STATE_DIR/network-none"
+	run "$HG_DJ_TOOL" show runsc
+	assert_output --partial '"--network=none"'
+	run docker run --rm --runtime=runsc "$TEST_IMAGE" echo Hello from gVisor
+	assert_output "Hello from gVisor"
+}
+
+@test "runtime args chosen later replace the temporary --network=none" {
+	hg_kernel_611 || skip "the kernel is older than 6.11"
+	pkg_preseed runtime-args=
+	pkg_install
+	assert_file_exists "$HG_STATE_DIR/network-none"
+	pkg_preseed "runtime-args=--network=none --debug"
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_not_exists "$HG_STATE_DIR/network-none"
+	run "$HG_DJ_TOOL" show runsc
+	assert_output --partial '"--debug"'
+}

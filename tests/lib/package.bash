@@ -18,7 +18,7 @@ pkg_preseed() {
 		q=${kv%%=*}
 		v=${kv#*=}
 		case $q in
-		configure-docker|default-runtime|apt-source) type=boolean ;;
+		configure-docker|default-runtime|apt-source|apt-pin) type=boolean ;;
 		docker-action) type=select ;;
 		*) type=string ;;
 		esac
@@ -104,9 +104,11 @@ dockerd_reloads() {
 }
 
 # Stop and start the dockerd the tests run, so it reads daemon.json afresh.
+# (Stopping it may remove the test image: it is imported again.)
 dockerd_restart() {
 	dockerd_stop
 	dockerd_start
+	test_image_ensure
 }
 
 containers_cleanup() {
@@ -119,6 +121,23 @@ container_start() {
 	local name=$HG_CONTAINER_PREFIX$1
 	docker run -d --name "$name" --network none "$TEST_IMAGE" sleep 100000 >/dev/null
 	printf '%s\n' "$name"
+}
+
+# Linux 6.11 or later: runsc before 20240807 cannot set up sandbox
+# networking there (gVisor issue 10704).
+hg_kernel_611() {
+	local r major minor
+	r=$(uname -r)
+	major=${r%%.*}
+	minor=${r#*.}
+	minor=${minor%%[!0-9]*}
+	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 11 ]; }
+}
+
+# The last line the package's scripts printed, in $output.
+last_summary_line() {
+	# shellcheck disable=SC2154 # set by bats' run
+	printf '%s\n' "$output" | grep '^hersh-gvisor: ' | tail -n 1
 }
 
 # The file identity that changes on any write: inode, size, mtime.
@@ -139,8 +158,102 @@ pkg_file_needs() {
 	export HG_DEB
 }
 
-# pkg_file_setup: once per file: the package, dockerd, the image, a saved
-# machine state.  Returns 1 (after file_skip) when the file cannot run.
+# ---- The host as it was before the suite, put back exactly afterwards:
+# the installed package (repacked), its debconf answers, the files it and
+# the tests touch, Docker images and downloaded package files.
+HG_HOST_PATHS="etc/docker etc/apt var/lib/hersh-gvisor usr/share/keyrings/gvisor-archive-keyring.gpg"
+HG_HOST_DIR=
+
+# pkg_host_save: once per file, before anything is changed.  Returns 1
+# (after file_skip) when the host's state cannot be saved.
+pkg_host_save() {
+	local dir=$BATS_FILE_TMPDIR/host st p paths=()
+	HG_HOST_DIR=$dir
+	export HG_HOST_DIR
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	st=$(pkg_status hersh-gvisor)
+	case $st in
+	installed | not-installed) ;;
+	*)
+		file_skip "hersh-gvisor is $st on this host; install or purge it first"
+		return 1 ;;
+	esac
+	if [ "$st" = installed ]; then
+		command -v dpkg-repack >/dev/null 2>&1 ||
+			{ file_skip "needs dpkg-repack to put the installed hersh-gvisor back"; return 1; }
+		(cd "$dir" && dpkg-repack hersh-gvisor) >"$dir/repack.log" 2>&1 ||
+			{ file_skip "dpkg-repack hersh-gvisor failed: $(tail -n 1 "$dir/repack.log")"; return 1; }
+	fi
+	command -v debconf-get-selections >/dev/null 2>&1 ||
+		{ file_skip "needs debconf-get-selections (debconf-utils)"; return 1; }
+	debconf-get-selections 2>/dev/null | grep -E '^hersh-gvisor[[:space:]]' >"$dir/debconf" || true
+	for p in $HG_HOST_PATHS; do
+		if [ -e "/$p" ] || [ -L "/$p" ]; then
+			paths+=("$p")
+		fi
+	done
+	tar -C / --xattrs -cpf "$dir/files.tar" --files-from /dev/null "${paths[@]}" ||
+		{ file_skip "cannot save $HG_HOST_PATHS"; return 1; }
+	printf '%s\n' "$st" >"$dir/status"
+	dpkg-query -W -f '${Version}' runsc >"$dir/runsc-version" 2>/dev/null || : >"$dir/runsc-version"
+	find /var/cache/apt/archives -maxdepth 1 -name '*.deb' | sort >"$dir/archives"
+}
+
+# pkg_images_save: the Docker images there before the suite (dockerd up).
+pkg_images_save() {
+	docker image ls -q --no-trunc 2>/dev/null | sort -u >"$HG_HOST_DIR/images"
+}
+
+# pkg_images_restore: remove the images the suite added (dockerd up).
+pkg_images_restore() {
+	[ -f "$HG_HOST_DIR/images" ] || return 0
+	docker image ls -q --no-trunc 2>/dev/null | sort -u | comm -13 "$HG_HOST_DIR/images" - |
+		xargs -r docker rmi -f >/dev/null 2>&1 || true
+}
+
+# pkg_runsc_restore: the runsc the host had (version), or none.
+pkg_runsc_restore() {
+	local want have
+	want=$(cat "$HG_HOST_DIR/runsc-version" 2>/dev/null) || want=
+	have=$(dpkg-query -W -f '${Version}' runsc 2>/dev/null) || have=
+	[ "$(pkg_status runsc)" = installed ] || have=
+	[ "$want" != "$have" ] || return 0
+	if [ -z "$want" ]; then
+		DEBIAN_FRONTEND=noninteractive dpkg -P runsc >/dev/null 2>&1 || true
+	elif [ -n "${RUNSC_DEB:-}" ]; then
+		DEBIAN_FRONTEND=noninteractive dpkg -i "$RUNSC_DEB" >/dev/null 2>&1 || true
+	fi
+}
+
+# pkg_host_restore: after the suite (dockerd stopped): the package as it
+# was (reinstalled from the repack with its answers, or purged), then the
+# saved files over whatever that wrote.
+pkg_host_restore() {
+	local dir=${HG_HOST_DIR:-} st p deb new
+	[ -n "$dir" ] && [ -f "$dir/status" ] || return 0
+	st=$(cat "$dir/status")
+	hersh_purge
+	pkg_runsc_restore
+	if [ -s "$dir/debconf" ]; then
+		debconf-set-selections <"$dir/debconf" || true
+	fi
+	if [ "$st" = installed ]; then
+		deb=$(ls "$dir"/hersh-gvisor_*.deb 2>/dev/null | head -n 1)
+		DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" >"$dir/reinstall.log" 2>&1 ||
+			echo "pkg_host_restore: reinstalling hersh-gvisor failed; see $dir/reinstall.log" >&2
+	fi
+	for p in $HG_HOST_PATHS; do
+		rm -rf "/${p:?}"
+	done
+	tar -C / --xattrs -xpf "$dir/files.tar"
+	rm -f /var/lib/apt/lists/127.0.0.1_*
+	find /var/cache/apt/archives -maxdepth 1 -name '*.deb' | sort | comm -13 "$dir/archives" - |
+		while IFS= read -r new; do rm -f "$new"; done
+}
+
+# pkg_file_setup: once per file: the host saved, no package, dockerd, the
+# image.  Returns 1 (after file_skip) when the file cannot run.
 pkg_file_setup() {
 	# (not "file_needs docker": it calls itself with "docker" again)
 	pkg_file_needs root dockerd || return 1
@@ -149,28 +262,28 @@ pkg_file_setup() {
 		file_skip "a dockerd the tests did not start is running"
 		return 1
 	fi
-	hersh_purge
-	save_path "$HG_DAEMON_JSON"
-	save_path "$HG_SOURCE_FILE"
-	save_path "$HG_KEYRING"
-	policy_rc_d_hide
-	dockerd_start
-	test_image_ensure
+	pkg_host_save || return 1
 	RUNSC_DEB=$(runsc_deb_find) || RUNSC_DEB=
 	export RUNSC_DEB
+	# Without the package (its removal takes out its own entry), the
+	# host's daemon.json is what each test starts from.
+	hersh_purge
+	save_path "$HG_DAEMON_JSON"
+	policy_rc_d_hide
+	dockerd_start
+	pkg_images_save
+	test_image_ensure
 }
 
 pkg_file_teardown() {
 	! file_skipped || return 0
 	containers_cleanup
 	hersh_purge
-	runsc_ensure_installed || true
-	restore_path "$HG_DAEMON_JSON"
-	restore_path "$HG_SOURCE_FILE"
-	restore_path "$HG_KEYRING"
-	rm -f /var/lib/apt/lists/127.0.0.1_*
+	pkg_runsc_restore
+	pkg_images_restore
 	policy_rc_d_restore
 	dockerd_stop
+	pkg_host_restore
 }
 
 # Per test: no package, default answers, the saved daemon.json, runsc

@@ -1,0 +1,109 @@
+#!/usr/bin/env bats
+# The package's debconf config script, as built into the package, run by
+# debconf against a private database (DEBCONF_SYSTEMRC): answers typed in
+# a dialog are checked and asked again; preseeded ones never make it loop.
+# Any user; needs the built package (make deb).
+
+load ../lib/common
+load ../lib/package
+
+setup_file() {
+	pkg_file_needs debconf-loadtemplate || return 0
+}
+
+setup() {
+	file_skip_check
+	D=$BATS_TEST_TMPDIR
+	dpkg-deb -e "$HG_DEB" "$D/control"
+	cat >"$D/debconf.conf" <<-CONF
+		Config: configdb
+		Templates: templatedb
+
+		Name: configdb
+		Driver: File
+		Filename: $D/config.dat
+
+		Name: templatedb
+		Driver: File
+		Mode: 644
+		Filename: $D/templates.dat
+	CONF
+	export DEBCONF_SYSTEMRC=$D/debconf.conf
+	debconf-loadtemplate hersh-gvisor "$D/control/templates"
+}
+
+# config FRONTEND PRIORITY: run the config script as dpkg would (configure),
+# answers on standard input; bounded, so that a loop fails the test.
+config() {
+	DEBIAN_FRONTEND=$1 DEBIAN_PRIORITY=$2 timeout 60 \
+		/usr/share/debconf/frontend "$D/control/config" configure 2>&1
+}
+
+# The stored answer to QUESTION.
+answer() {
+	echo "GET hersh-gvisor/$1" | debconf-communicate hersh-gvisor | sed -n 's/^0 //p'
+}
+
+preseed() {
+	printf 'hersh-gvisor hersh-gvisor/%s %s %s\n' "$1" "$2" "$3" | debconf-set-selections
+}
+
+@test "the config script carries the answer checks of the maintainer-script library" {
+	run grep -c '^hg_valid_uri()' "$D/control/config"
+	assert_output 1
+	run grep -c '^#HERSH_VALIDATE#' "$D/control/config"
+	assert_output 0
+}
+
+@test "answers typed in a dialog that break a rule are refused with the reason and asked again" {
+	run config teletype low <<-'IN'
+		yes
+		no
+
+		1
+		yes
+		20240230
+		20240229
+		http://mirror.example/gvisor#releases
+		http://127.0.0.1:8080/gvisor
+		ftp://gvisor.dev/archive.key
+		https://gvisor.dev/archive.key
+		0x6f1d
+		6f1d f85e 3a71 c249 18e7 27d5 6fc6 d554 e32b d943
+		yes
+	IN
+	assert_success
+	assert_output --partial 'The value "20240230" cannot be used: it is not a date that exists'
+	assert_output --partial 'The value "http://mirror.example/gvisor#releases" cannot be used: it holds one'
+	assert_output --partial 'The value "ftp://gvisor.dev/archive.key" cannot be used: it does not start with'
+	assert_output --partial 'The value "0x6f1d" cannot be used: it has 4 hexadecimal digits'
+	assert_equal "$(answer apt-suite)" 20240229
+	assert_equal "$(answer apt-uri)" http://127.0.0.1:8080/gvisor
+	assert_equal "$(answer key-url)" https://gvisor.dev/archive.key
+	assert_equal "$(answer key-fingerprint)" '6f1d f85e 3a71 c249 18e7 27d5 6fc6 d554 e32b d943'
+}
+
+@test "a bad preseeded answer is never asked again under the noninteractive frontend" {
+	preseed apt-uri string 'http://mirror.example/gvisor#releases'
+	preseed apt-suite string 20230229
+	run config noninteractive low </dev/null
+	assert_success
+	refute_output --partial "cannot be used"
+	# Left for the postinst, which uses the default and says so.
+	assert_equal "$(answer apt-uri)" 'http://mirror.example/gvisor#releases'
+}
+
+@test "a bad preseeded answer at a priority that hides it does not loop" {
+	preseed apt-uri string 'https:///no-host'
+	run config teletype high </dev/null
+	assert_success
+	refute_output --partial "cannot be used"
+}
+
+@test "the apt-pin question exists, boolean, default true, asked at low priority" {
+	run grep -A3 '^Template: hersh-gvisor/apt-pin$' "$D/control/templates"
+	assert_line 'Type: boolean'
+	assert_line 'Default: true'
+	run grep -c 'db_input low hersh-gvisor/apt-pin\|ask low hersh-gvisor/apt-pin' "$D/control/config"
+	assert_output 1
+}
