@@ -11,7 +11,7 @@ load check-lib
 
 setup_file() {
 	file_needs python3 || return 0
-	[ -f /bin/busybox ] && dpkg-query -S /bin/busybox 2>/dev/null | grep -q '^busybox-static:' ||
+	dpkg-query -S /bin/busybox /usr/bin/busybox 2>/dev/null | grep -q '^busybox-static:' ||
 		{ file_skip "needs busybox-static"; return 0; }
 	check_setup_file
 }
