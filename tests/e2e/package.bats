@@ -273,7 +273,13 @@ teardown() {
 	assert_equal "$(docker_default_runtime)" runc
 	run "$HG_DJ_TOOL" show runsc
 	assert_success
-	refute_output --partial runtimeArgs
+	refute_output --partial '"--debug"'
+	if [ -e "$HG_STATE_DIR/network-none" ]; then
+		# A runsc too old for this kernel: the package's own argument.
+		assert_output --partial '"--network=none"'
+	else
+		refute_output --partial runtimeArgs
+	fi
 
 	pkg_preseed configure-docker=false
 	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
@@ -354,7 +360,7 @@ teardown() {
 	assert_success
 	assert_output --partial "warning: $HG_DAEMON_JSON could not be read or written"
 	assert_equal "$(pkg_status hersh-gvisor)" installed
-	assert_equal "$(pkg_status runsc)" config-files
+	refute [ "$(pkg_status runsc)" = installed ]
 	cmp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
 	# Fixed, a reconfigure finishes what the trigger could not.
 	cp "$good" "$HG_DAEMON_JSON"
@@ -415,8 +421,8 @@ teardown() {
 	assert_success
 	assert_output --partial "policy-rc.d forbids"
 	assert_output --partial "stay until Docker is known to have read the file"
-	run "$HG_DJ_TOOL" show runsc
-	assert_failure 3
+	run grep -c '"runsc"' "$HG_DAEMON_JSON"
+	assert_output 0
 	grep -q '"runtimes": {}' "$HG_DAEMON_JSON"
 	# The admin reloads Docker later: it drops the runtime.
 	kill -HUP "$(dockerd_pid)"

@@ -162,14 +162,14 @@ pkg_file_needs() {
 # the installed package (repacked), its debconf answers, the files it and
 # the tests touch, Docker images and downloaded package files.
 HG_HOST_PATHS="etc/docker etc/apt var/lib/hersh-gvisor usr/share/keyrings/gvisor-archive-keyring.gpg"
-HG_HOST_DIR=
+# Where the saved state lives: the same for setup_file, the tests and
+# teardown_file of one file.
+HG_HOST_DIR=$BATS_FILE_TMPDIR/host
 
 # pkg_host_save: once per file, before anything is changed.  Returns 1
 # (after file_skip) when the host's state cannot be saved.
 pkg_host_save() {
-	local dir=$BATS_FILE_TMPDIR/host st p paths=()
-	HG_HOST_DIR=$dir
-	export HG_HOST_DIR
+	local dir=$HG_HOST_DIR st p paths=()
 	rm -rf "$dir"
 	mkdir -p "$dir"
 	st=$(pkg_status hersh-gvisor)
@@ -215,7 +215,8 @@ pkg_images_restore() {
 # pkg_runsc_restore: the runsc the host had (version), or none.
 pkg_runsc_restore() {
 	local want have
-	want=$(cat "$HG_HOST_DIR/runsc-version" 2>/dev/null) || want=
+	[ -f "$HG_HOST_DIR/runsc-version" ] || return 0
+	want=$(cat "$HG_HOST_DIR/runsc-version")
 	have=$(dpkg-query -W -f '${Version}' runsc 2>/dev/null) || have=
 	[ "$(pkg_status runsc)" = installed ] || have=
 	[ "$want" != "$have" ] || return 0
@@ -230,8 +231,8 @@ pkg_runsc_restore() {
 # was (reinstalled from the repack with its answers, or purged), then the
 # saved files over whatever that wrote.
 pkg_host_restore() {
-	local dir=${HG_HOST_DIR:-} st p deb new
-	[ -n "$dir" ] && [ -f "$dir/status" ] || return 0
+	local dir=$HG_HOST_DIR st p deb new
+	[ -f "$dir/status" ] || return 0
 	st=$(cat "$dir/status")
 	hersh_purge
 	pkg_runsc_restore
