@@ -1,11 +1,8 @@
 /* hersh-apt-source add: the gVisor source and its pin (see commands.h). */
 
-#include <sys/stat.h>
-
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "apt.h"
 #include "commands.h"
@@ -35,23 +32,22 @@ need_key(const struct as_conf *c)
 	return rc;
 }
 
-/* Take out the pin we wrote, unless changed (add --no-pin). */
+/* Take out the pin we wrote, F standing HOW, unless changed (add --no-pin). */
 static int
-unpin(const struct as_conf *c, struct as_state *st, enum as_file how)
+unpin(const struct as_conf *c, struct as_state *st, struct as_file *f,
+    enum as_how how)
 {
-	long i = as_state_find(st, c->pin);
+	long i = as_state_find(st, f->target);
 
 	switch (how) {
 	case AS_FILE_OURS:
-		if (unlink(c->pin_real) == -1) {
-			warn("%s", c->pin_real);
+		if (as_file_remove(c, f) == -1)
 			return -1;
-		}
-		as_say(c, "%s: removed (--no-pin)", c->pin_real);
+		as_say(c, "%s: removed (--no-pin)", f->label);
 		break;
 	case AS_FILE_CHANGED:
 		as_say(c, "%s: changed since hersh-apt-source wrote it; left in "
-		    "place", c->pin_real);
+		    "place", f->label);
 		return 0;
 	case AS_FILE_GONE:
 		break;
@@ -60,6 +56,36 @@ unpin(const struct as_conf *c, struct as_state *st, enum as_file how)
 	}
 	as_state_del(st, (size_t)i);
 	return as_state_save(c, st);
+}
+
+/* Write the pin F (standing HOW) for a source of SUITE in LIST, or leave it. */
+static int
+pin_write(const struct as_conf *c, struct as_state *st, struct as_file *f,
+    enum as_how how, const char *suite, const char *list)
+{
+	char *text, *target = as_conf_target(c, list);
+	int rc = 0;
+
+	text = as_pin_text(suite, target);
+	if (how == AS_FILE_ABSENT ||
+	    (how == AS_FILE_OURS && strcmp(f->data, text) != 0)) {
+		rc = as_write_recorded(c, st, f, text, strlen(text));
+		if (rc == 0)
+			as_say(c, "%s: pinned the gVisor repository (suite %s) to "
+			    "runsc; anything else from it gets priority 1",
+			    f->label, suite);
+	} else if (how == AS_FILE_GONE)
+		as_say(c, "%s: deleted since hersh-apt-source wrote it; not "
+		    "written again (add --no-pin forgets it)", f->label);
+	else if (how == AS_FILE_CHANGED)
+		as_say(c, "%s: changed since hersh-apt-source wrote it; left as "
+		    "it is", f->label);
+	else if (how == AS_FILE_FOREIGN)
+		as_say(c, "%s: not written by hersh-apt-source; left as it is",
+		    f->label);
+	free(target);
+	free(text);
+	return rc;
 }
 
 /*
@@ -71,37 +97,17 @@ static int
 pin_sync(const struct as_conf *c, struct as_state *st, const char *suite,
     const char *list, int want)
 {
-	enum as_file how;
-	char *old = NULL, *text, *target;
-	size_t len;
+	struct as_file f;
+	enum as_how how;
 	int rc = 0;
 
-	if (as_state_file(c, st, c->pin, &how, &old, &len) == -1)
-		return -1;
-	if (!want || suite == NULL) {
-		free(old);
-		return want ? 0 : unpin(c, st, how);
-	}
-	target = as_conf_target(c, list);
-	text = as_pin_text(suite, target);
-	if (how == AS_FILE_ABSENT || (how == AS_FILE_OURS && strcmp(old, text) != 0)) {
-		rc = as_write_recorded(c, st, c->pin_real, text, strlen(text));
-		if (rc == 0)
-			as_say(c, "%s: pinned the gVisor repository (suite %s) to "
-			    "runsc; anything else from it gets priority 1",
-			    c->pin_real, suite);
-	} else if (how == AS_FILE_GONE)
-		as_say(c, "%s: deleted since hersh-apt-source wrote it; not "
-		    "written again (add --no-pin forgets it)", c->pin_real);
-	else if (how == AS_FILE_CHANGED)
-		as_say(c, "%s: changed since hersh-apt-source wrote it; left as "
-		    "it is", c->pin_real);
-	else if (how == AS_FILE_FOREIGN)
-		as_say(c, "%s: not written by hersh-apt-source; left as it is",
-		    c->pin_real);
-	free(target);
-	free(text);
-	free(old);
+	if (as_state_file(c, st, c->pin_real, &f, &how) == -1)
+		rc = -1;
+	else if (!want)
+		rc = unpin(c, st, &f, how);
+	else if (suite != NULL)
+		rc = pin_write(c, st, &f, how, suite, list);
+	as_file_close(&f);
 	return rc;
 }
 
@@ -110,15 +116,14 @@ static const struct as_source *
 ours(const struct as_conf *c, const struct as_state *st,
     const struct as_source *s, size_t ns)
 {
-	enum as_file how;
-	char *target;
+	struct as_file f;
+	enum as_how how;
 	size_t i;
 	int r;
 
 	for (i = 0; i < ns; i++) {
-		target = as_conf_target(c, s[i].file);
-		r = as_state_file(c, st, target, &how, NULL, NULL);
-		free(target);
+		r = as_state_file(c, st, s[i].file, &f, &how);
+		as_file_close(&f);
 		if (r == 0 && how == AS_FILE_OURS && strchr(s[i].suites, ',') == NULL)
 			return &s[i];
 	}
@@ -147,25 +152,38 @@ existing(const struct as_conf *c, const struct as_source *s, size_t ns,
 	return rc;
 }
 
-/* Write the pin (unless PIN is 0), then the source line into LIST. */
+/*
+ * Write the pin (unless PIN is 0), then the source line into LIST, which
+ * must not exist.
+ */
 static int
 write_source(const struct as_conf *c, const char *list, const char *suite,
     int pin)
 {
 	struct as_state st;
+	struct as_file f;
+	enum as_how how;
 	char *line;
 	int rc = 1;
 
 	if (as_state_load(c, &st) == -1)
 		return 1;
-	line = as_list_line(c->arch, c->keyring, c->uri, suite);
-	if (pin_sync(c, &st, suite, list, pin) == 0 &&
-	    as_write_recorded(c, &st, list, line, strlen(line)) == 0) {
-		as_say(c, "%s: added the gVisor source %s, suite %s", list,
-		    c->uri, suite);
-		rc = 0;
+	if (as_state_file(c, &st, list, &f, &how) == -1)
+		rc = 1;
+	else if (f.kind != AS_KIND_ABSENT)
+		warnx("%s: exists but holds no gVisor source; not overwriting "
+		    "it (move it away, then run add again)", list);
+	else if (as_file_trusted(c, &f) == 0) {	/* before the pin is written */
+		line = as_list_line(c->arch, c->keyring, c->uri, suite);
+		if (pin_sync(c, &st, suite, list, pin) == 0 &&
+		    as_write_recorded(c, &st, &f, line, strlen(line)) == 0) {
+			as_say(c, "%s: added the gVisor source %s, suite %s", list,
+			    c->uri, suite);
+			rc = 0;
+		}
+		free(line);
 	}
-	free(line);
+	as_file_close(&f);
 	as_state_free(&st);
 	return rc;
 }
@@ -175,7 +193,6 @@ as_cmd_add(const struct as_conf *c, const char *suite, int pin)
 {
 	struct as_entry *e;
 	struct as_source *s;
-	struct stat sb;
 	size_t n, ns;
 	char *list;
 	int rc;
@@ -192,12 +209,7 @@ as_cmd_add(const struct as_conf *c, const char *suite, int pin)
 	if (need_key(c) != 0)
 		return 1;
 	list = xasprintf("%s%s", c->parts, AS_LIST_NAME);
-	if (lstat(list, &sb) == 0) {
-		warnx("%s: exists but holds no gVisor source; not overwriting "
-		    "it (move it away, then run add again)", list);
-		rc = 1;
-	} else
-		rc = write_source(c, list, suite, pin);
+	rc = write_source(c, list, suite, pin);
 	free(list);
 	return rc;
 }

@@ -24,16 +24,14 @@ as_say(const struct as_conf *c, const char *fmt, ...)
 
 int
 as_write_recorded(const struct as_conf *c, struct as_state *st,
-    const char *real, const void *data, size_t len)
+    struct as_file *f, const void *data, size_t len)
 {
-	char hex[65], *target;
+	char hex[65];
 
-	if (as_write(real, data, len) == -1)
+	if (as_file_write(c, f, data, len) == -1)
 		return -1;
 	as_apt_sha256(data, len, hex);
-	target = as_conf_target(c, real);
-	as_state_set(st, target, hex);
-	free(target);
+	as_state_set(st, f->target, hex);
 	return as_state_save(c, st);
 }
 
@@ -47,11 +45,13 @@ pin_state(const struct as_conf *c)
 		[AS_FILE_FOREIGN] = "foreign"
 	};
 	struct as_state st;
-	enum as_file how;
+	struct as_file f;
+	enum as_how how;
 	int r;
 
 	(void)as_state_load(c, &st);	/* empty after its message */
-	r = as_state_file(c, &st, c->pin, &how, NULL, NULL);
+	r = as_state_file(c, &st, c->pin_real, &f, &how);
+	as_file_close(&f);
 	as_state_free(&st);
 	return r == -1 ? "unreadable" : names[how];
 }

@@ -10,6 +10,7 @@
 
 #include "config.h"
 #include "state.h"
+#include "target.h"
 
 int	 as_cmd_show(const struct as_conf *c);
 /* PIN: write the apt preferences with the source (0: --no-pin). */
@@ -21,10 +22,10 @@ int	 as_cmd_install_key(const struct as_conf *c, const char *from);
 void	 as_say(const struct as_conf *c, const char *fmt, ...)
 	    __attribute__((format(printf, 2, 3)));
 /*
- * Write LEN bytes of DATA to REAL (under Dir) and record it in ST and the
- * state file; -1 after a message.
+ * Write LEN bytes of DATA to F (opened by as_state_file) and record it in
+ * ST and the state file; -1 after a message.
  */
 int	 as_write_recorded(const struct as_conf *c, struct as_state *st,
-	    const char *real, const void *data, size_t len);
+	    struct as_file *f, const void *data, size_t len);
 
 #endif

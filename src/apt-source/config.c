@@ -37,6 +37,7 @@ as_conf_load(struct as_conf *c, unsigned given)
 	char *prefs;
 
 	memset(c, 0, sizeof(*c));
+	c->rootfd = -1;
 	c->given = given;
 	c->root = as_strip_slashes(as_apt_find_dir("Dir"));
 	c->parts = as_apt_find_dir("Dir::Etc::sourceparts");
@@ -119,23 +120,19 @@ need_key_url(const struct as_conf *c)
 	return 0;
 }
 
+/* The seconds of SETTING (default DEF), from MIN to AS_TIMEOUT_MAX, into *OUT. */
 static int
-need_timeout(struct as_conf *c)
+need_seconds(const char *setting, const char *name, const char *def, long min,
+    long *out)
 {
-	char *t, *end;
+	char why[AS_WHY], *t;
+	int r;
 
-	t = as_apt_find("Hersh-Gvisor::Key-Timeout", AS_DEFAULT_KEY_TIMEOUT);
-	errno = 0;
-	c->key_timeout = strtol(t, &end, 10);
-	if (errno != 0 || end == t || *end != '\0' || c->key_timeout < 1 ||
-	    c->key_timeout > 86400) {
-		warnx("Hersh-Gvisor::Key-Timeout '%s': not a number of seconds "
-		    "from 1 to 86400", t);
-		free(t);
-		return -1;
-	}
+	t = as_apt_find(setting, def);
+	if ((r = as_seconds_check(t, min, AS_TIMEOUT_MAX, out, why)) == -1)
+		warnx("%s '%s': %s", name, t, why);
 	free(t);
-	return 0;
+	return r;
 }
 
 static int
@@ -164,7 +161,14 @@ as_conf_need(struct as_conf *c, unsigned need)
 		return -1;
 	if ((need & AS_NEED_KEY_URL) && need_key_url(c) == -1)
 		return -1;
-	if ((need & AS_NEED_TIMEOUT) && need_timeout(c) == -1)
+	if ((need & AS_NEED_TIMEOUT) &&
+	    need_seconds("Hersh-Gvisor::Key-Timeout", "Hersh-Gvisor::Key-Timeout",
+	    AS_DEFAULT_KEY_TIMEOUT, 1, &c->key_timeout) == -1)
+		return -1;
+	if ((need & AS_NEED_LOCK) &&
+	    need_seconds("Hersh-Gvisor::Lock-Timeout", label(c,
+	    AS_GIVEN_LOCK_TIMEOUT, "--lock-timeout", "Hersh-Gvisor::Lock-Timeout"),
+	    AS_DEFAULT_LOCK_TIMEOUT, 0, &c->lock_timeout) == -1)
 		return -1;
 	return 0;
 }
@@ -172,6 +176,8 @@ as_conf_need(struct as_conf *c, unsigned need)
 void
 as_conf_free(struct as_conf *c)
 {
+	if (c->rootfd != -1)
+		close(c->rootfd);
 	free(c->root);
 	free(c->parts);
 	free(c->methods);
@@ -186,6 +192,7 @@ as_conf_free(struct as_conf *c)
 	free(c->pin_real);
 	free(c->state_real);
 	memset(c, 0, sizeof(*c));
+	c->rootfd = -1;
 }
 
 char *

@@ -12,23 +12,33 @@
 #define AS_DEFAULT_FPR		"6F1DF85E3A71C24918E727D56FC6D554E32BD943"
 #define AS_DEFAULT_KEYRING	"/usr/share/keyrings/gvisor-archive-keyring.gpg"
 #define AS_DEFAULT_KEY_TIMEOUT	"60"	/* seconds for the whole key download */
+#define AS_DEFAULT_LOCK_TIMEOUT	"60"	/* seconds to wait for another run's lock */
+#define AS_TIMEOUT_MAX		86400	/* seconds: a day */
 #define AS_KEY_MAX		(1024 * 1024)	/* bytes: a key is a few KiB */
-#define AS_STATE		"/var/lib/hersh-gvisor/apt-source"
+#define AS_STATE_DIR		"/var/lib/hersh-gvisor"
+#define AS_STATE		AS_STATE_DIR "/apt-source"
+#define AS_LOCK_NAME		".apt-source.hersh-lock"	/* in AS_STATE_DIR */
 #define AS_LIST_NAME		"gvisor.list"
 
-/* Settings given with --uri, --key-url, --fingerprint (named so in messages). */
+/*
+ * Settings given with --uri, --key-url, --fingerprint, --lock-timeout
+ * (named so in messages).
+ */
 #define AS_GIVEN_URI		0x1
 #define AS_GIVEN_KEY_URL	0x2
 #define AS_GIVEN_FPR		0x4
+#define AS_GIVEN_LOCK_TIMEOUT	0x8
 
 /* What a command needs checked (as_conf_need). */
 #define AS_NEED_URI		0x1	/* the URI rule and apt's method for it */
 #define AS_NEED_KEY_URL		0x2	/* the key URL rule */
 #define AS_NEED_FPR		0x4	/* the fingerprint */
 #define AS_NEED_TIMEOUT		0x8	/* the key download's deadline */
+#define AS_NEED_LOCK		0x10	/* the lock's deadline */
 
 struct as_conf {
 	char	*root;		/* Dir without its trailing slash; "" for / */
+	int	 rootfd;	/* Dir opened (as_target_open); -1 on the host */
 	char	*parts;		/* Dir::Etc::sourceparts (under Dir), with '/' */
 	char	*arch;		/* APT::Architecture */
 	char	*uri;		/* Hersh-Gvisor::URI, no trailing slash */
@@ -42,13 +52,14 @@ struct as_conf {
 	char	*state_real;	/* AS_STATE under Dir */
 	char	*methods;	/* Dir::Bin::Methods, with '/' */
 	long	 key_timeout;	/* Hersh-Gvisor::Key-Timeout, seconds */
+	long	 lock_timeout;	/* Hersh-Gvisor::Lock-Timeout, seconds */
 	unsigned given;		/* AS_GIVEN_* */
 	int	 quiet;
 };
 
 /*
  * Fill C from APT's configuration; GIVEN says which settings came from
- * --uri, --key-url, --fingerprint.  -1 after a message naming the setting.
+ * options (AS_GIVEN_*).  -1 after a message naming the setting.
  */
 int	 as_conf_load(struct as_conf *c, unsigned given);
 /* Check the settings of NEED (AS_NEED_*); -1 after a message naming one. */

@@ -9,38 +9,41 @@
 #include "keyring.h"
 
 /*
- * The keyring is there and not ours as it stands (HOW: changed since we
+ * The keyring F is there and not ours as it stands (HOW: changed since we
  * wrote it, or never ours): never overwritten.  0 when it holds exactly
- * the gVisor key, valid; else 1 after a message saying how to proceed.
+ * the gVisor key, valid (read through a symlink, inside Dir); else 1
+ * after a message saying how to proceed.
  */
 static int
-not_ours(const struct as_conf *c, enum as_file how, const char *data,
-    size_t len)
+not_ours(const struct as_conf *c, enum as_how how, const struct as_file *f)
 {
 	const char *origin = how == AS_FILE_CHANGED ?
 	    "changed since hersh-apt-source wrote it" :
 	    "not created by hersh-apt-source";
 	struct as_keyring kr;
-	int rc = 0;
+	int rc = 1;
 
-	as_keyring_judge(data, len, c->fpr, &kr);
-	if (kr.status == AS_KEYRING_OK)
+	as_keyring_check(c, &kr);
+	if (kr.status == AS_KEYRING_OK) {
 		as_say(c, "%s: already holds the gVisor key %s; %s, left as it is",
-		    c->keyring_real, c->fpr, origin);
-	else {
+		    f->label, c->fpr, origin);
+		rc = 0;
+	} else if (f->kind == AS_KIND_OTHER)
+		warnx("%s: not a regular file (a symlink, directory or device) "
+		    "and %s; not overwriting it: move it away, then run "
+		    "'hersh-apt-source install-key' again", f->label, origin);
+	else
 		warnx("%s: %s and %s; not overwriting it: move it away, then run "
-		    "'hersh-apt-source install-key' again", c->keyring_real,
-		    origin, kr.what);
-		rc = 1;
-	}
+		    "'hersh-apt-source install-key' again", f->label, origin,
+		    kr.what);
 	as_keyring_free(&kr);
 	return rc;
 }
 
-/* Fetch the key from FROM and write it unless the keyring holds it already. */
+/* Fetch the key from FROM and write it into F unless it holds it already. */
 static int
 install(const struct as_conf *c, struct as_state *st, const char *from,
-    const char *old, size_t oldlen)
+    struct as_file *f)
 {
 	char *data, *key;
 	size_t len, keylen;
@@ -53,13 +56,13 @@ install(const struct as_conf *c, struct as_state *st, const char *from,
 		return 1;
 	}
 	free(data);
-	if (old != NULL && oldlen == keylen && memcmp(old, key, keylen) == 0) {
+	if (f->kind == AS_KIND_REGULAR && f->len == keylen &&
+	    memcmp(f->data, key, keylen) == 0) {
 		as_say(c, "%s: already holds the gVisor key %s; unchanged",
-		    c->keyring_real, c->fpr);
+		    f->label, c->fpr);
 		rc = 0;
-	} else if (as_write_recorded(c, st, c->keyring_real, key, keylen) == 0) {
-		as_say(c, "%s: installed the gVisor key %s", c->keyring_real,
-		    c->fpr);
+	} else if (as_write_recorded(c, st, f, key, keylen) == 0) {
+		as_say(c, "%s: installed the gVisor key %s", f->label, c->fpr);
 		rc = 0;
 	}
 	free(key);
@@ -70,21 +73,20 @@ int
 as_cmd_install_key(const struct as_conf *c, const char *from)
 {
 	struct as_state st;
-	enum as_file how;
-	char *old = NULL;
-	size_t oldlen = 0;
+	struct as_file f;
+	enum as_how how;
 	int rc;
 
 	as_fetch_sweep();
 	if (as_state_load(c, &st) == -1)
 		return 1;
-	if (as_state_file(c, &st, c->keyring, &how, &old, &oldlen) == -1)
+	if (as_state_file(c, &st, c->keyring_real, &f, &how) == -1)
 		rc = 1;
 	else if (how == AS_FILE_CHANGED || how == AS_FILE_FOREIGN)
-		rc = not_ours(c, how, old, oldlen);
+		rc = not_ours(c, how, &f);
 	else
-		rc = install(c, &st, from != NULL ? from : c->key_url, old, oldlen);
-	free(old);
+		rc = install(c, &st, from != NULL ? from : c->key_url, &f);
+	as_file_close(&f);
 	as_state_free(&st);
 	return rc;
 }

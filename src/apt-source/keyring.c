@@ -1,7 +1,6 @@
 /* What the gVisor keyring holds, and what may go into it (see keyring.h). */
 
 #include <err.h>
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -9,7 +8,7 @@
 #include "key.h"
 #include "keyring.h"
 #include "sources.h"
-#include "lib/atomic-file.h"
+#include "target.h"
 #include "lib/xmalloc.h"
 
 const char *const as_keyring_names[] = {
@@ -122,20 +121,25 @@ as_keyring_judge(const void *data, size_t len, const char *fpr,
 void
 as_keyring_check(const struct as_conf *c, struct as_keyring *kr)
 {
-	char *buf;
-	size_t len;
+	struct as_file f;
 
-	if (read_file(c->keyring_real, &buf, &len) == -1) {
-		kr->status = errno == ENOENT ? AS_KEYRING_MISSING :
-		    AS_KEYRING_MISMATCH;
-		if (errno != ENOENT)
-			warn("%s", c->keyring_real);
-		kr->found = xstrdup("");
-		kr->what = xasprintf("cannot be read: %s", strerror(errno));
-		return;
+	if (as_file_open(c, &f, c->keyring_real, AS_OPEN_FOLLOW) == -1) {
+		kr->status = AS_KEYRING_MISMATCH;
+		kr->what = xstrdup("cannot be read");
+	} else if (f.kind == AS_KIND_REGULAR)
+		as_keyring_judge(f.data, f.len, c->fpr, kr);
+	else if (f.kind == AS_KIND_ABSENT) {
+		kr->status = AS_KEYRING_MISSING;
+		kr->what = xstrdup("does not exist");
+	} else {
+		kr->status = AS_KEYRING_MISMATCH;
+		kr->what = f.kind == AS_KIND_OTHER ?
+		    xstrdup("is not a regular file") :
+		    xasprintf("is larger than %d bytes", AS_FILE_MAX);
 	}
-	as_keyring_judge(buf, len, c->fpr, kr);
-	free(buf);
+	if (f.kind != AS_KIND_REGULAR)
+		kr->found = xstrdup("");
+	as_file_close(&f);
 }
 
 void

@@ -4,9 +4,9 @@
  * builds work.
  *
  *   hersh-apt-source [options] show
- *   hersh-apt-source [options] add [--suite SUITE] [--no-pin]
- *   hersh-apt-source [options] remove
- *   hersh-apt-source [options] install-key [--from FILE|URL]
+ *   hersh-apt-source [options] [--lock-timeout S] add [--suite SUITE] [--no-pin]
+ *   hersh-apt-source [options] [--lock-timeout S] remove
+ *   hersh-apt-source [options] [--lock-timeout S] install-key [--from FILE|URL]
  */
 
 #include <err.h>
@@ -20,7 +20,7 @@
 #include "config.h"
 #include "interrupt.h"
 #include "rules.h"
-#include "state.h"
+#include "target.h"
 #include "lib/xmalloc.h"
 
 #ifndef HERSH_VERSION
@@ -28,8 +28,8 @@
 #endif
 
 enum {
-	OPT_URI = 256, OPT_KEY_URL, OPT_FPR, OPT_SUITE, OPT_FROM, OPT_NO_PIN,
-	OPT_VERSION
+	OPT_URI = 256, OPT_KEY_URL, OPT_FPR, OPT_LOCK_TIMEOUT, OPT_SUITE,
+	OPT_FROM, OPT_NO_PIN, OPT_VERSION
 };
 
 /* The parsed command line. */
@@ -48,11 +48,12 @@ usage(FILE *f, int status)
 	    "usage: hersh-apt-source [-q] [-o name=value]... [--uri URI] "
 	    "[--key-url URL]\n"
 	    "                        [--fingerprint FPR] show\n"
-	    "       hersh-apt-source [options] add [--suite release|nightly|"
-	    "master|yyyymmdd]\n"
-	    "                        [--no-pin]\n"
-	    "       hersh-apt-source [options] remove\n"
-	    "       hersh-apt-source [options] install-key [--from FILE|URL]\n"
+	    "       hersh-apt-source [options] [--lock-timeout SECONDS]\n"
+	    "                        add [--suite release|nightly|master|yyyymmdd] "
+	    "[--no-pin]\n"
+	    "       hersh-apt-source [options] [--lock-timeout SECONDS] remove\n"
+	    "       hersh-apt-source [options] [--lock-timeout SECONDS]\n"
+	    "                        install-key [--from FILE|URL]\n"
 	    "       hersh-apt-source -h | --help | --version\n");
 	exit(status);
 }
@@ -79,6 +80,7 @@ static void
 option(struct args *a, int ch, char *arg)
 {
 	char why[AS_WHY], *eq, *fpr;
+	long secs;
 
 	switch (ch) {
 	case 'o':
@@ -111,6 +113,12 @@ option(struct args *a, int ch, char *arg)
 		set(a, "Hersh-Gvisor::Fingerprint", arg);
 		a->given |= AS_GIVEN_FPR;
 		break;
+	case OPT_LOCK_TIMEOUT:
+		if (as_seconds_check(arg, 0, AS_TIMEOUT_MAX, &secs, why) == -1)
+			usage_err("--lock-timeout", arg, why);
+		set(a, "Hersh-Gvisor::Lock-Timeout", arg);
+		a->given |= AS_GIVEN_LOCK_TIMEOUT;
+		break;
 	case OPT_SUITE:
 		if (as_suite_check(arg, why) == -1)
 			usage_err("--suite", arg, why);
@@ -142,6 +150,7 @@ parse(struct args *a, int argc, char *argv[])
 		{ "uri",	 required_argument, NULL, OPT_URI },
 		{ "key-url",	 required_argument, NULL, OPT_KEY_URL },
 		{ "fingerprint", required_argument, NULL, OPT_FPR },
+		{ "lock-timeout", required_argument, NULL, OPT_LOCK_TIMEOUT },
 		{ "suite",	 required_argument, NULL, OPT_SUITE },
 		{ "from",	 required_argument, NULL, OPT_FROM },
 		{ "no-pin",	 no_argument,	    NULL, OPT_NO_PIN },
@@ -167,6 +176,9 @@ parse(struct args *a, int argc, char *argv[])
 		usage_err("--no-pin goes with add, not", a->cmd, NULL);
 	if (a->from != NULL && strcmp(a->cmd, "install-key") != 0)
 		usage_err("--from goes with install-key, not", a->cmd, NULL);
+	if ((a->given & AS_GIVEN_LOCK_TIMEOUT) && strcmp(a->cmd, "show") == 0)
+		usage_err("--lock-timeout goes with add, remove and install-key, "
+		    "not", a->cmd, NULL);
 }
 
 /* The settings command CMD needs checked (AS_NEED_*). */
@@ -176,26 +188,36 @@ needs(const struct args *a)
 	if (strcmp(a->cmd, "show") == 0)
 		return AS_NEED_FPR;
 	if (strcmp(a->cmd, "add") == 0)
-		return AS_NEED_FPR | AS_NEED_URI;
+		return AS_NEED_LOCK | AS_NEED_FPR | AS_NEED_URI;
 	if (strcmp(a->cmd, "install-key") == 0)
-		return AS_NEED_FPR | AS_NEED_TIMEOUT |
+		return AS_NEED_LOCK | AS_NEED_FPR | AS_NEED_TIMEOUT |
 		    (a->from == NULL ? AS_NEED_KEY_URL : 0);
-	return 0;
+	return AS_NEED_LOCK;
 }
 
+/*
+ * Run the command; those that change files hold the lock (remove only
+ * when there is a state directory: else there is nothing to remove).
+ */
 static int
 run(const struct args *a, const struct as_conf *c)
 {
+	struct as_lock lock;
+	int rc;
+
 	if (strcmp(a->cmd, "show") == 0)
 		return as_cmd_show(c);
-	if (as_state_lock(c) == -1)
-		return 1;
-	if (strcmp(a->cmd, "add") == 0)
-		return as_cmd_add(c, a->suite != NULL ? a->suite : "release",
+	if (as_lock_take(c, &lock, strcmp(a->cmd, "remove") != 0) == -1)
+		rc = 1;
+	else if (strcmp(a->cmd, "add") == 0)
+		rc = as_cmd_add(c, a->suite != NULL ? a->suite : "release",
 		    !a->no_pin);
-	if (strcmp(a->cmd, "remove") == 0)
-		return as_cmd_remove(c);
-	return as_cmd_install_key(c, a->from);
+	else if (strcmp(a->cmd, "remove") == 0)
+		rc = as_cmd_remove(c);
+	else
+		rc = as_cmd_install_key(c, a->from);
+	as_lock_release(&lock);
+	return rc;
 }
 
 int
@@ -209,7 +231,8 @@ main(int argc, char *argv[])
 	as_interrupt_catch();
 	if (as_apt_init(a.names, a.values, a.nset) == 0) {
 		if (as_conf_load(&conf, a.given) == 0 &&
-		    as_conf_need(&conf, needs(&a)) == 0) {
+		    as_conf_need(&conf, needs(&a)) == 0 &&
+		    as_target_open(&conf) == 0) {
 			conf.quiet = a.quiet;
 			rc = run(&a, &conf);
 		}

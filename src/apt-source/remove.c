@@ -3,7 +3,6 @@
 #include <err.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "apt.h"
 #include "commands.h"
@@ -53,10 +52,11 @@ remove_one(const struct as_conf *c, const struct as_state *st, size_t i,
 {
 	char *real = as_conf_real(c, st->path[i]);
 	const char *user, *verb;
-	enum as_file how;
+	struct as_file f;
+	enum as_how how;
 	int r = 0;
 
-	if (as_state_file(c, st, st->path[i], &how, NULL, NULL) == -1)
+	if (as_state_file(c, st, real, &f, &how) == -1)
 		r = -1;
 	else if (how == AS_FILE_GONE) {
 		as_say(c, "%s: already gone", real);
@@ -66,13 +66,13 @@ remove_one(const struct as_conf *c, const struct as_state *st, size_t i,
 		    real);
 	else if ((user = still_needed(c, st->path[i], e, n, &verb)) != NULL)
 		warnx("%s: %s %s; left in place", real, verb, user);
-	else if (unlink(real) == -1) {
-		warn("%s", real);
+	else if (as_file_remove(c, &f) == -1)
 		r = -1;
-	} else {
+	else {
 		as_say(c, "%s: removed", real);
 		r = 1;
 	}
+	as_file_close(&f);
 	free(real);
 	return r;
 }
@@ -89,6 +89,7 @@ as_cmd_remove(const struct as_conf *c)
 		return 1;
 	if (st.n == 0) {
 		as_say(c, "%s: nothing to remove", c->state_real);
+		as_state_free(&st);
 		return 0;
 	}
 	/* Sources first; then what no remaining source needs. */

@@ -1,4 +1,4 @@
-/* URIs, key URLs, fingerprints and suites (see rules.h).  No I/O. */
+/* URIs, key URLs, fingerprints, suites, seconds (see rules.h).  No I/O. */
 
 #include <ctype.h>
 #include <stdio.h>
@@ -208,6 +208,23 @@ as_suite_check(const char *s, char *why)
 	}
 	return fail(why, "'%s' is not release, nightly, master or a date "
 	    "yyyymmdd", s);
+}
+
+int
+as_seconds_check(const char *s, long min, long max, long *out, char *why)
+{
+	long v = 0;
+	size_t i;
+
+	for (i = 0; s[i] >= '0' && s[i] <= '9' && v <= max; i++)
+		v = v * 10 + (s[i] - '0');
+	if (i == 0 || s[i] != '\0' || v < min || v > max) {
+		snprintf(why, AS_WHY, "not a whole number of seconds from %ld "
+		    "to %ld", min, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
 }
 
 char *

@@ -1,6 +1,7 @@
 /*
  * What hersh-apt-source accepts as a repository URI, key URL, key
- * fingerprint and suite, and when two URIs name the same repository.
+ * fingerprint, suite and number of seconds, and when two URIs name the
+ * same repository.
  * Pure: no I/O.  The checks fill WHY (a buffer of AS_WHY bytes) with what
  * is wrong, naming the offending character or part, for a message that
  * the caller prefixes with the option or setting.
@@ -38,6 +39,13 @@ char	*as_fpr_norm(const char *s, char *why);
 
 /* release, nightly, master or a real date yyyymmdd, 2018 or later; 0 or -1 with WHY. */
 int	 as_suite_check(const char *suite, char *why);
+
+/*
+ * A number of seconds: decimal digits only, from MIN to MAX.  Sets *OUT;
+ * 0, or -1 with WHY.
+ */
+int	 as_seconds_check(const char *s, long min, long max, long *out,
+	    char *why);
 
 /* Drop trailing slashes from S in place; returns S. */
 char	*as_strip_slashes(char *s);

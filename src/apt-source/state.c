@@ -1,23 +1,16 @@
 /*
- * The state file of hersh-apt-source: its text (parse, format, edit: pure)
- * and its loading and saving; the atomic writes and the lock (see state.h).
+ * The state file of hersh-apt-source: its text (parse, format, edit: pure),
+ * its loading and saving, and how a file stands against it (see state.h).
  */
-
-#include <sys/file.h>
-#include <sys/stat.h>
 
 #include <ctype.h>
 #include <err.h>
-#include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "apt.h"
 #include "state.h"
-#include "lib/atomic-file.h"
 #include "lib/xmalloc.h"
 
 static int
@@ -128,142 +121,89 @@ as_state_free(struct as_state *st)
 		free(st->path[i]);
 	free(st->hash);
 	free(st->path);
+	as_file_close(&st->file);
 	memset(st, 0, sizeof(*st));
-}
-
-/* mkdir -p of PATH's parent directory, mode 0755. */
-static int
-make_parent(const char *path)
-{
-	char *dir = strdup(path), *p;
-
-	if (dir == NULL)
-		err(1, "strdup");
-	for (p = dir + 1; (p = strchr(p, '/')) != NULL; p++) {
-		*p = '\0';
-		if (mkdir(dir, 0755) == -1 && errno != EEXIST) {
-			warn("%s", dir);
-			free(dir);
-			return -1;
-		}
-		*p = '/';
-	}
-	free(dir);
-	return 0;
-}
-
-int
-as_write(const char *real, const void *data, size_t len)
-{
-	const char *step = NULL;
-	struct stat sb;
-
-	if (make_parent(real) == -1)
-		return -1;
-	if (atomic_replace(real, data, len, 0644, &step) == -1) {
-		warn("%s: %s", real, step != NULL ? step : "write");
-		return -1;
-	}
-	if (stat(real, &sb) == 0 && (sb.st_mode & 07777) != 0644 &&
-	    chmod(real, 0644) == -1) {
-		warn("%s: chmod 0644", real);
-		return -1;
-	}
-	return 0;
-}
-
-int
-as_state_lock(const struct as_conf *c)
-{
-	char *dir = strdup(c->state_real), *p;
-	int fd;
-
-	if (dir == NULL)
-		err(1, "strdup");
-	/* Dir/var/lib/hersh-gvisor/apt-source -> Dir/var/lib */
-	for (int i = 0; i < 2 && (p = strrchr(dir, '/')) != NULL; i++)
-		*p = '\0';
-	if ((fd = open(*dir ? dir : "/", O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1 ||
-	    flock(fd, LOCK_EX) == -1) {
-		warn("%s: lock", *dir ? dir : "/");
-		free(dir);
-		return -1;
-	}
-	free(dir);
-	return 0;	/* fd stays open: the lock lasts until exit */
 }
 
 int
 as_state_load(const struct as_conf *c, struct as_state *st)
 {
-	char *buf;
-	size_t len, line;
+	struct as_state parsed;
+	size_t line;
 
 	memset(st, 0, sizeof(*st));
-	if (read_file(c->state_real, &buf, &len) == -1) {
-		if (errno == ENOENT)
-			return 0;
-		warn("%s", c->state_real);
-		return -1;
+	if (as_file_open(c, &st->file, c->state_real, 0) == -1)
+		goto fail;
+	switch (st->file.kind) {
+	case AS_KIND_ABSENT:
+		return 0;
+	case AS_KIND_OTHER:
+		warnx("%s: not a regular file", c->state_real);
+		goto fail;
+	case AS_KIND_TOO_BIG:
+		warnx("%s: larger than %d bytes, which no record of "
+		    "hersh-apt-source is", c->state_real, AS_FILE_MAX);
+		goto fail;
+	case AS_KIND_REGULAR:
+		break;
 	}
-	if (as_state_parse(buf, len, st, &line) == -1) {
+	if (as_state_parse(st->file.data, st->file.len, &parsed, &line) == -1) {
 		warnx("%s: line %zu: not \"<sha256>  <path>\"", c->state_real,
 		    line);
-		free(buf);
-		return -1;
+		goto fail;
 	}
-	free(buf);
+	parsed.file = st->file;
+	*st = parsed;
 	return 0;
+fail:
+	as_state_free(st);
+	return -1;
 }
 
 int
-as_state_save(const struct as_conf *c, const struct as_state *st)
+as_state_save(const struct as_conf *c, struct as_state *st)
 {
 	char *text;
 	size_t len;
-	int rc;
+	int rc = 0;
 
-	if (st->n == 0) {
-		if (unlink(c->state_real) == -1 && errno != ENOENT) {
-			warn("%s", c->state_real);
-			return -1;
-		}
-		return 0;
-	}
 	text = as_state_format(st, &len);
-	rc = as_write(c->state_real, text, len);
+	if (st->file.kind == AS_KIND_REGULAR && st->file.len == len &&
+	    memcmp(st->file.data, text, len) == 0)
+		rc = 0;		/* says so already */
+	else if (st->n == 0)
+		rc = as_file_remove(c, &st->file);
+	else
+		rc = as_file_write(c, &st->file, text, len);
 	free(text);
 	return rc;
 }
 
 int
 as_state_file(const struct as_conf *c, const struct as_state *st,
-    const char *target, enum as_file *how, char **data, size_t *len)
+    const char *real, struct as_file *f, enum as_how *how)
 {
-	char *real = as_conf_real(c, target), *buf, hex[65];
-	long i = as_state_find(st, target);
-	size_t n;
+	char hex[65];
+	long i;
 
-	if (read_file(real, &buf, &n) == -1) {
-		if (errno != ENOENT) {
-			warn("%s", real);
-			free(real);
-			return -1;
-		}
+	if (as_file_open(c, f, real, 0) == -1)
+		return -1;
+	i = as_state_find(st, f->target);
+	switch (f->kind) {
+	case AS_KIND_ABSENT:
 		*how = i == -1 ? AS_FILE_ABSENT : AS_FILE_GONE;
-		free(real);
 		return 0;
+	case AS_KIND_OTHER:
+	case AS_KIND_TOO_BIG:
+		*how = i == -1 ? AS_FILE_FOREIGN : AS_FILE_CHANGED;
+		return 0;
+	case AS_KIND_REGULAR:
+		break;
 	}
-	free(real);
-	as_apt_sha256(buf, n, hex);
+	as_apt_sha256(f->data, f->len, hex);
 	if (i == -1)
 		*how = AS_FILE_FOREIGN;
 	else
 		*how = strcmp(hex, st->hash[i]) == 0 ? AS_FILE_OURS : AS_FILE_CHANGED;
-	if (data != NULL) {
-		*data = buf;
-		*len = n;
-	} else
-		free(buf);
 	return 0;
 }

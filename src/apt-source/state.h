@@ -10,12 +10,17 @@
 #include <stddef.h>
 
 #include "config.h"
+#include "target.h"
 
-/* The state file: one "<sha256>  <path>" line per file we created. */
+/*
+ * The state: one "<sha256>  <path>" line per file we created, and the
+ * state file it was loaded from.
+ */
 struct as_state {
-	size_t	  n;
-	char	(*hash)[65];
-	char	**path;
+	size_t		  n;
+	char		(*hash)[65];
+	char		**path;
+	struct as_file	  file;	/* as loaded by as_state_load() */
 };
 
 /*
@@ -32,41 +37,33 @@ long	 as_state_find(const struct as_state *st, const char *path);
 void	 as_state_set(struct as_state *st, const char *path, const char *hash);
 /* Drop entry I. */
 void	 as_state_del(struct as_state *st, size_t i);
+/* Free ST and close its file. */
 void	 as_state_free(struct as_state *st);
 
-/*
- * Serialise runs that change files: an exclusive flock(2) on the directory
- * that holds the state directory (Dir/var/lib), held until exit.  Nothing
- * is created.  -1 after a message.
- */
-int	 as_state_lock(const struct as_conf *c);
-
 /* How a file stands against the state (as_state_file). */
-enum as_file {
+enum as_how {
 	AS_FILE_ABSENT,		/* not there, not recorded */
 	AS_FILE_GONE,		/* recorded, not there */
 	AS_FILE_OURS,		/* recorded, unchanged since */
-	AS_FILE_CHANGED,	/* recorded, changed since */
+	AS_FILE_CHANGED,	/* recorded, changed since (or not a regular file now) */
 	AS_FILE_FOREIGN		/* there, not recorded: someone else's */
 };
 
 /*
- * How TARGET (a path inside the target system) stands against ST, in
- * *how.  When DATA is not NULL and the file is there, *data (malloc'd)
- * and *len hold its bytes.  -1 after a message when it cannot be read.
+ * Open REAL (a path under Dir; see target.h) into F, without following a
+ * final symlink, and say in *HOW how it stands against ST.  F is then
+ * what a write or remove of it checks against.  -1 after a message; F is
+ * to be closed either way.
  */
 int	 as_state_file(const struct as_conf *c, const struct as_state *st,
-	    const char *target, enum as_file *how, char **data, size_t *len);
+	    const char *real, struct as_file *f, enum as_how *how);
 
-/* Load the state (empty when absent); -1 after a message. */
+/* Load the state (empty when absent); -1 after a message, ST empty. */
 int	 as_state_load(const struct as_conf *c, struct as_state *st);
-/* Write the state atomically, or remove the file when empty. */
-int	 as_state_save(const struct as_conf *c, const struct as_state *st);
-
 /*
- * Write LEN bytes of DATA to REAL (a path under Dir) atomically with
- * mode 0644, creating missing directories.  -1 after a message.
+ * Write ST back to the state file it was loaded from, unless it says so
+ * already; an empty state removes the file.  -1 after a message.
  */
-int	 as_write(const char *real, const void *data, size_t len);
+int	 as_state_save(const struct as_conf *c, struct as_state *st);
 
 #endif

@@ -1,0 +1,318 @@
+/*
+ * The files of the target system and the lock (see target.h): resolved
+ * once with lib/dirpath (inside Dir's root directory, or on the host with
+ * its trust rule), read and replaced with lib/atomic-file, locked with
+ * lib/lock.
+ */
+
+#include <sys/stat.h>
+
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "interrupt.h"
+#include "target.h"
+#include "lib/xmalloc.h"
+
+#define WHY_MAX		(PATH_MAX + 128)
+#define LOCK_SLICE_MS	200	/* a signal ends a wait for the lock this soon */
+
+int
+as_target_open(struct as_conf *c)
+{
+	struct stat r, top;
+
+	if (*c->root == '\0')
+		return 0;
+	if ((c->rootfd = open(c->root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1) {
+		warn("Dir '%s/'", c->root);
+		return -1;
+	}
+	if (fstat(c->rootfd, &r) == 0 && stat("/", &top) == 0 &&
+	    r.st_dev == top.st_dev && r.st_ino == top.st_ino) {
+		close(c->rootfd);	/* / by another name: the host */
+		c->rootfd = -1;
+	}
+	return 0;
+}
+
+/*
+ * REAL's path inside the target system, malloc'd; NULL after a message
+ * when REAL is not under Dir (a setting such as Dir::Etc::sourceparts
+ * pointing out of it).
+ */
+static char *
+inner(const struct as_conf *c, const char *real)
+{
+	size_t n = strlen(c->root);
+
+	if (n > 0 && strncmp(real, c->root, n) == 0 && real[n] == '/')
+		return xstrdup(real + n);
+	if (n == 0 || c->rootfd == -1)
+		return xstrdup(real);
+	warnx("%s: not under Dir (%s/); hersh-apt-source works inside the "
+	    "target system only", real, c->root);
+	return NULL;
+}
+
+/*
+ * Open the directory of TARGET into DP (FLAGS: DIRPATH_*).  0; 1 when
+ * that directory does not exist (and FLAGS create none); -1 after a
+ * message naming LABEL.
+ */
+static int
+resolve(const struct as_conf *c, struct dirpath *dp, const char *label,
+    const char *target, unsigned flags)
+{
+	char why[WHY_MAX];
+	int r;
+
+	r = dirpath_open(dp, c->rootfd, target, flags, geteuid(), why,
+	    sizeof(why));
+	if (r == 0)
+		return 0;
+	if (r == -1 && errno == ENOENT && !(flags & DIRPATH_MKDIR) &&
+	    strcmp(why, "open directory") == 0)
+		return 1;
+	if (r == DIRPATH_REFUSED)
+		warnx("%s: %s", label, why);
+	else
+		warn("%s: cannot %s", label, why);
+	return -1;
+}
+
+/*
+ * On the host, may we VERB ("write", "remove", "lock") in DP's directory?
+ * Every directory up to / must be owned by root (or us) and not writable
+ * by group or others.  In an image Dir is the boundary: 0.
+ */
+static int
+trusted(const struct as_conf *c, const struct dirpath *dp, const char *label,
+    const char *verb)
+{
+	char why[WHY_MAX];
+	struct stat st;
+	int r;
+
+	if (c->rootfd != -1)
+		return 0;
+	r = dirpath_trusted(dp, geteuid(),
+	    fstatat(dp->fd, dp->name, &st, AT_SYMLINK_NOFOLLOW) == 0 ? &st : NULL,
+	    why, sizeof(why));
+	if (r == DIRPATH_REFUSED)
+		warnx("%s: refusing to %s: %s; the directories above it must be "
+		    "owned by root%s and not writable by group or others", label,
+		    verb, why, geteuid() != 0 ? " or you" : "");
+	else if (r == -1)
+		warn("%s: cannot %s", label, why);
+	return r == 0 ? 0 : -1;
+}
+
+/* Read F's file (its directory is open) into F. */
+static int
+read_into(struct as_file *f)
+{
+	const char *step;
+
+	switch (file_read_at(f->dp.fd, f->dp.name, AS_FILE_MAX, &f->data,
+	    &f->len, &f->was, &step)) {
+	case FILE_OK:
+		f->kind = f->was.exists ? AS_KIND_REGULAR : AS_KIND_ABSENT;
+		return 0;
+	case FILE_NOT_REGULAR:
+		f->kind = AS_KIND_OTHER;
+		return 0;
+	case FILE_TOO_BIG:
+		f->kind = AS_KIND_TOO_BIG;
+		return 0;
+	case FILE_CHANGED:
+		warnx("%s: changed while it was being read; run again", f->label);
+		return -1;
+	}
+	warn("%s: cannot %s", f->label, step);
+	return -1;
+}
+
+int
+as_file_open(const struct as_conf *c, struct as_file *f, const char *real,
+    unsigned flags)
+{
+	int r;
+
+	memset(f, 0, sizeof(*f));
+	f->dp.fd = -1;
+	f->kind = AS_KIND_ABSENT;
+	f->label = xstrdup(real);
+	if ((f->target = inner(c, real)) == NULL)
+		return -1;
+	r = resolve(c, &f->dp, f->label, f->target,
+	    (flags & AS_OPEN_FOLLOW) ? DIRPATH_FOLLOW : 0);
+	if (r != 0)
+		return r == 1 ? 0 : -1;
+	return read_into(f);
+}
+
+int
+as_file_write(const struct as_conf *c, struct as_file *f, const void *data,
+    size_t len)
+{
+	const char *step;
+	int r;
+
+	if (f->dp.fd == -1 &&
+	    resolve(c, &f->dp, f->label, f->target, DIRPATH_MKDIR) == -1)
+		return -1;
+	if (trusted(c, &f->dp, f->label, "write") == -1)
+		return -1;
+	file_remove_stale_temps(f->dp.fd, f->dp.name);
+	r = file_replace_at(f->dp.fd, f->dp.name, data, len, &f->was, 0644,
+	    &step);
+	if (r == FILE_OK) {	/* F describes the new file, for a next write */
+		free(f->data);
+		f->data = NULL;
+		return read_into(f);
+	}
+	if (r == FILE_CHANGED)
+		warnx("%s: changed since it was read (someone else wrote it "
+		    "meanwhile); left as it is; run again", f->label);
+	else
+		warn("%s: cannot %s", f->label, step);
+	return -1;
+}
+
+int
+as_file_trusted(const struct as_conf *c, const struct as_file *f)
+{
+	if (f->dp.fd == -1)
+		return 0;
+	return trusted(c, &f->dp, f->label, "write");
+}
+
+/* Is ST (the name now) still the file WAS describes? */
+static int
+still(const struct file_stamp *was, const struct stat *st)
+{
+	return was->dev == st->st_dev && was->ino == st->st_ino &&
+	    was->size == st->st_size &&
+	    was->mtime.tv_sec == st->st_mtim.tv_sec &&
+	    was->mtime.tv_nsec == st->st_mtim.tv_nsec;
+}
+
+int
+as_file_remove(const struct as_conf *c, struct as_file *f)
+{
+	struct stat st;
+	int gone;
+
+	if (f->dp.fd == -1 || !f->was.exists)
+		return 0;
+	if (trusted(c, &f->dp, f->label, "remove") == -1)
+		return -1;
+	file_remove_stale_temps(f->dp.fd, f->dp.name);
+	if ((gone = fstatat(f->dp.fd, f->dp.name, &st, AT_SYMLINK_NOFOLLOW) == -1) &&
+	    errno != ENOENT) {
+		warn("%s: cannot stat", f->label);
+		return -1;
+	}
+	if (!gone && !still(&f->was, &st)) {
+		warnx("%s: changed since it was read (someone else wrote it "
+		    "meanwhile); left in place", f->label);
+		return -1;
+	}
+	if (!gone && unlinkat(f->dp.fd, f->dp.name, 0) == -1) {
+		warn("%s: cannot remove", f->label);
+		return -1;
+	}
+	(void)fsync(f->dp.fd);	/* best effort: the file is gone either way */
+	f->kind = AS_KIND_ABSENT;
+	memset(&f->was, 0, sizeof(f->was));
+	return 0;
+}
+
+void
+as_file_close(struct as_file *f)
+{
+	if (f->label == NULL)
+		return;
+	dirpath_close(&f->dp);
+	free(f->label);
+	free(f->target);
+	free(f->data);
+	memset(f, 0, sizeof(*f));
+	f->dp.fd = -1;
+}
+
+/* Say why the lock could not be taken (lock_take failed with errno). */
+static void
+lock_failed(const struct as_conf *c, const struct as_lock *l, pid_t holder)
+{
+	if (errno == ETIMEDOUT && holder > 0)
+		warnx("%s: cannot lock: held by process %ld (waited %ld s)",
+		    l->label, (long)holder, c->lock_timeout);
+	else if (errno == ETIMEDOUT)
+		warnx("%s: cannot lock: held by another process (waited %ld s)",
+		    l->label, c->lock_timeout);
+	else if (errno == EPERM)
+		warnx("%s: cannot lock: not a regular file owned by uid %ld",
+		    l->label, (long)geteuid());
+	else
+		warn("%s: cannot lock", l->label);
+}
+
+/*
+ * lock_take() for C->lock_timeout seconds, in slices, so that a signal
+ * (interrupt.h) ends the wait at once.  0, or -1 with errno.
+ */
+static int
+take_until(const struct as_conf *c, struct as_lock *l, pid_t *holder)
+{
+	long left = c->lock_timeout * 1000, slice;
+
+	for (;;) {
+		slice = left < LOCK_SLICE_MS ? left : LOCK_SLICE_MS;
+		if (lock_take(&l->lk, l->dp.fd, AS_LOCK_NAME, slice, holder) == 0)
+			return 0;
+		if (errno != ETIMEDOUT || (left -= slice) <= 0)
+			return -1;
+		if (as_interrupted()) {
+			errno = EINTR;
+			return -1;
+		}
+	}
+}
+
+int
+as_lock_take(const struct as_conf *c, struct as_lock *l, int create)
+{
+	pid_t holder;
+	int r;
+
+	memset(l, 0, sizeof(*l));
+	l->dp.fd = -1;
+	l->lk.fd = -1;
+	l->label = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, AS_LOCK_NAME);
+	if ((r = resolve(c, &l->dp, l->label, AS_STATE,
+	    create ? DIRPATH_MKDIR : 0)) != 0)
+		return r;
+	if (trusted(c, &l->dp, l->label, "lock") == -1)
+		return -1;
+	if (take_until(c, l, &holder) == 0)
+		return 0;
+	if (!as_interrupted())	/* else the run ends by that signal */
+		lock_failed(c, l, holder);
+	return -1;
+}
+
+void
+as_lock_release(struct as_lock *l)
+{
+	lock_release(&l->lk);
+	dirpath_close(&l->dp);
+	free(l->label);
+	l->label = NULL;
+}
