@@ -6,6 +6,7 @@
 
 load ../lib/common
 load ../lib/aptrepo
+load slow-run
 
 setup_file() {
 	aptsrc_setup_file || return 1
@@ -37,28 +38,6 @@ teardown() {
 # What the run left in TMPDIR (nothing, we hope).
 leftovers() {
 	ls -A "$TMPDIR"
-}
-
-# wait_for CMD...: retry CMD for up to 10 s.
-wait_for() {
-	for _ in $(seq 1 100); do
-		"$@" && return 0
-		sleep 0.1
-	done
-	return 1
-}
-
-# install-key from the slow server, in the background (the process
-# itself, not a subshell, so that signals reach it); sets PID.
-slow_install_key() {
-	"$HERSH_BIN_DIR/hersh-apt-source" --fingerprint "$MIRROR_FPR" \
-		install-key --from "$SLOW_URL" 3>&- &
-	PID=$!
-}
-
-# The download directory of a running install-key.
-download_dir() {
-	compgen -G "$TMPDIR/hersh-apt-source.key.*" >/dev/null
 }
 
 @test "install-key stops an endless key download at 1 MiB, writes nothing and leaves no temporary directory" {

@@ -98,7 +98,29 @@ host_apt_get() {
 	assert_file_not_exists /etc/apt/preferences.d/hersh-gvisor
 	assert_file_not_exists /usr/share/keyrings/gvisor-archive-keyring.gpg
 	assert_file_not_exists /var/lib/hersh-gvisor/apt-source
+	assert_file_not_exists /var/lib/hersh-gvisor/.apt-source.hersh-lock
 	run host_apt_get update
 	assert_success
 	refute_line --regexp '^(W|E):'
+}
+
+@test "on the host, a state directory another user owns is refused, naming it, and nothing is written" {
+	mkdir -p /var/lib/hersh-gvisor
+	chown nobody /var/lib/hersh-gvisor
+	run has install-key
+	assert_failure 1
+	assert_output "hersh-apt-source: /var/lib/hersh-gvisor/.apt-source.hersh-lock: refusing to lock: /var/lib/hersh-gvisor is owned by uid $(id -u nobody) with mode 0755; the directories above it must be owned by root and not writable by group or others"
+	assert_file_not_exists /usr/share/keyrings/gvisor-archive-keyring.gpg
+	assert_file_not_exists /var/lib/hersh-gvisor/apt-source
+}
+
+@test "on the host, add refuses a sources.list.d its group can write, naming it, and writes neither source nor pin" {
+	has -q install-key
+	chmod g+w /etc/apt/sources.list.d
+	run has add
+	assert_failure 1
+	assert_output "hersh-apt-source: /etc/apt/sources.list.d/gvisor.list: refusing to write: /etc/apt/sources.list.d is owned by uid 0 with mode 0775; the directories above it must be owned by root and not writable by group or others"
+	run ls -A /etc/apt/sources.list.d
+	assert_output ""
+	assert_file_not_exists /etc/apt/preferences.d/hersh-gvisor
 }

@@ -166,5 +166,5 @@ setup() {
 @test "Hersh-Gvisor::Key-Timeout must be a number of seconds" {
 	run "$AS" -o Hersh-Gvisor::Key-Timeout=soon install-key
 	assert_failure 1
-	assert_output --partial "Hersh-Gvisor::Key-Timeout 'soon': not a number of seconds from 1 to 86400"
+	assert_output --partial "Hersh-Gvisor::Key-Timeout 'soon': not a whole number of seconds from 1 to 86400"
 }
