@@ -8,11 +8,6 @@ load ../lib/common
 load ../lib/docker
 load check-lib
 
-setup_file() { check_setup_file; }
-teardown_file() { check_teardown_file; }
-setup() { check_setup; }
-teardown() { check_restore; }
-
 # A row of the text table: title, runc, runsc, ratio, measured, the guide.
 # assert_row TITLE RATIO-RE MEASURED-RE GUIDE
 assert_row() {

@@ -10,11 +10,6 @@ load ../lib/common
 load ../lib/docker
 load check-lib
 
-setup_file() { check_setup_file; }
-teardown_file() { check_teardown_file; }
-setup() { check_setup; }
-teardown() { check_restore; }
-
 CONTRACT_IDS="contract.read-only-root contract.state-volume contract.no-new-privileges contract.network-none contract.gvisor"
 
 # contract_statuses: "id=status ..." of the contract checks of a --json run.

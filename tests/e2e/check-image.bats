@@ -15,9 +15,6 @@ setup_file() {
 		{ file_skip "needs busybox-static"; return 0; }
 	check_setup_file
 }
-teardown_file() { check_teardown_file; }
-setup() { check_setup; }
-teardown() { check_restore; }
 
 # A dockerd without a single image.
 no_local_image() {

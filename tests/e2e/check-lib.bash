@@ -12,6 +12,17 @@
 DAEMON_JSON=/etc/docker/daemon.json
 CHECK_LABEL=hersh-gvisor-check
 
+# The suites' defaults (a suite defines its own after loading this file
+# where it needs more): a working host for the file, the command from the
+# source tree for each test, and the working host again after each.
+setup_file() { check_setup_file; }
+teardown_file() { check_teardown_file; }
+setup() { check_setup; }
+teardown() {
+	check_restore_package
+	check_restore
+}
+
 # setup_file: a working host (file_needs: the file is skipped without it).
 check_setup_file() {
 	file_needs docker runsc || return 0
@@ -107,6 +118,43 @@ check_empty_root_remove() {
 	fi
 	rm -rf "$dir"
 	rm -f "$BATS_FILE_TMPDIR/empty-root"
+}
+
+# The package, installed as an admin would on this host (no apt source:
+# no network; --network=none for runsc), configuring Docker; skips when
+# there is no package to install or it is installed already.
+# check_restore_package (in teardown) purges it again.
+check_install_package() {
+	local deb
+	deb=$(hersh_deb) || skip "no package to install (run make deb)"
+	dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed$' &&
+		skip "hersh-gvisor is installed already"
+	: >"$BATS_FILE_TMPDIR/package-installed"
+	printf '{}\n' >"$DAEMON_JSON"
+	dockerd_reload
+	printf '%s\n' \
+		'hersh-gvisor hersh-gvisor/apt-source boolean false' \
+		'hersh-gvisor hersh-gvisor/runtime-args string --network=none' |
+		debconf-set-selections
+	policy_rc_d_hide
+	DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"
+	wait_docker_working
+}
+check_restore_package() {
+	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
+	[ -e "$BATS_FILE_TMPDIR/package-installed" ] || return 0
+	hersh_purge
+	policy_rc_d_restore
+	rm -f "$BATS_FILE_TMPDIR/package-installed"
+}
+
+# forged_dockerd_setup: daemon.json without the runtime (so the check
+# would take it from a dockerd's --add-runtime), no real dockerd, and the
+# attacker's directory (printed).
+forged_dockerd_setup() {
+	use_config no-runtime.json
+	dockerd_stop_clean >/dev/null
+	evil_dir
 }
 
 dockerd_reload() {

@@ -10,10 +10,6 @@ load ../lib/common
 load ../lib/docker
 load check-lib
 
-setup_file() { check_setup_file; }
-teardown_file() { check_teardown_file; }
-setup() { check_setup; }
-
 # A refused reload stays in dockerd's log: start afresh after each test.
 teardown() {
 	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0

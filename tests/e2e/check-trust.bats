@@ -14,8 +14,6 @@ setup_file() {
 	file_needs setpriv || return 0
 	check_setup_file
 }
-teardown_file() { check_teardown_file; }
-setup() { check_setup; }
 
 teardown() {
 	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
@@ -33,9 +31,7 @@ refute_evil_ran() {
 
 @test "another user's process named dockerd is ignored and its --add-runtime binary never runs" {
 	local evil pid
-	evil=$(evil_dir)
-	use_config no-runtime.json
-	dockerd_stop_clean
+	evil=$(forged_dockerd_setup)
 	pid=$(evil_dockerd "$evil" --add-runtime "runsc=$evil/runsc")
 	run hersh-gvisor-check
 	assert_failure 1
@@ -46,9 +42,7 @@ refute_evil_ran() {
 
 @test "a pid file naming another user's dockerd is ignored" {
 	local evil pid
-	evil=$(evil_dir)
-	use_config no-runtime.json
-	dockerd_stop_clean
+	evil=$(forged_dockerd_setup)
 	pid=$(evil_dockerd "$evil" --add-runtime "runsc=$evil/runsc")
 	: >"$BATS_FILE_TMPDIR/pidfile-forged"
 	printf '%s\n' "$pid" >"$DOCKER_PIDFILE"
@@ -61,9 +55,7 @@ refute_evil_ran() {
 
 @test "a root dockerd run from a directory another user can write is ignored" {
 	local evil pid
-	evil=$(evil_dir)
-	use_config no-runtime.json
-	dockerd_stop_clean
+	evil=$(forged_dockerd_setup)
 	pid=$(evil_dockerd "$evil" --as-root --add-runtime "runsc=$evil/runsc")
 	run hersh-gvisor-check
 	assert_failure 1

@@ -17,7 +17,6 @@ setup_file() {
 	getent group docker >/dev/null || { file_skip "needs group docker"; return 0; }
 	check_setup_file
 }
-teardown_file() { check_teardown_file; }
 setup() {
 	check_setup
 	CHECK_USER=hersh-check-$$
@@ -28,11 +27,7 @@ setup() {
 teardown() {
 	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
 	userdel "$CHECK_USER" 2>/dev/null || true
-	if [ -e "$BATS_FILE_TMPDIR/package-installed" ]; then
-		hersh_purge
-		policy_rc_d_restore
-		rm -f "$BATS_FILE_TMPDIR/package-installed"
-	fi
+	check_restore_package
 	if [ -e "$BATS_FILE_TMPDIR/on-path" ]; then
 		rm -f "$(cat "$BATS_FILE_TMPDIR/on-path")"
 		rm -f "$BATS_FILE_TMPDIR/on-path"
@@ -94,20 +89,7 @@ statuses() {
 }
 
 @test "the packaged command runs for a docker group user from the default PATH" {
-	local deb
-	deb=$(hersh_deb) || skip "no package to install (run make deb)"
-	dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed$' &&
-		skip "hersh-gvisor is installed already"
-	: >"$BATS_FILE_TMPDIR/package-installed"
-	printf '{}\n' >"$DAEMON_JSON"
-	dockerd_reload
-	printf '%s\n' \
-		'hersh-gvisor hersh-gvisor/apt-source boolean false' \
-		'hersh-gvisor hersh-gvisor/runtime-args string --network=none' |
-		debconf-set-selections
-	policy_rc_d_hide
-	DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"
-	wait_docker_working
+	check_install_package
 	HELPERS='' run as_user hersh-gvisor-check
 	assert_success
 	assert_line --regexp '^\[ok\]   test container under runsc: Hello from gVisor'

@@ -6,23 +6,7 @@
 
 load ../lib/common
 load ../lib/docker
-
 load check-lib
-
-setup_file() { check_setup_file; }
-teardown_file() { check_teardown_file; }
-setup() { check_setup; }
-
-# Put the working state back after a test broke it.
-teardown() {
-	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
-	if [ -e "$BATS_FILE_TMPDIR/package-installed" ]; then
-		hersh_purge
-		policy_rc_d_restore
-		rm -f "$BATS_FILE_TMPDIR/package-installed"
-	fi
-	check_restore
-}
 
 @test "passes on a working host and prints the container's greeting" {
 	run hersh-gvisor-check
@@ -197,20 +181,7 @@ teardown() {
 }
 
 @test "the packaged command passes on a host the package configured" {
-	local deb
-	deb=$(hersh_deb) || skip "no dist/hersh-gvisor_*.deb (run make deb)"
-	dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed$' &&
-		skip "hersh-gvisor is installed already"
-	: >"$BATS_FILE_TMPDIR/package-installed"
-	printf '{}\n' >"$DAEMON_JSON"
-	dockerd_reload
-	printf '%s\n' \
-		'hersh-gvisor hersh-gvisor/apt-source boolean false' \
-		'hersh-gvisor hersh-gvisor/runtime-args string --network=none' |
-		debconf-set-selections
-	policy_rc_d_hide
-	DEBIAN_FRONTEND=noninteractive dpkg -i "$deb"
-	wait_docker_working
+	check_install_package
 	run env -u HERSH_GVISOR_CHECK_HELPERS PATH=/usr/sbin:/usr/bin:/sbin:/bin /usr/bin/hersh-gvisor-check
 	assert_success
 	assert_line --regexp '^\[ok\] +test container under runsc: Hello from gVisor'
