@@ -63,9 +63,12 @@ os.execvp(sys.argv[1], sys.argv[1:])' hersh-gvisor-check --bench >"$BATS_TEST_TM
 		sleep 0.1
 	done
 	[ -n "$ids" ] || fail "no labelled container appeared: $(cat "$BATS_TEST_TMPDIR/out")"
+	local sent=$SECONDS
 	kill -INT -- "-$pid"
 	wait "$pid" || rc=$?
 	[ "$rc" = 130 ] || fail "exit status $rc, not 130: $(cat "$BATS_TEST_TMPDIR/out")"
+	# No waiting for the measurement under way to end.
+	[ $((SECONDS - sent)) -le 15 ] || fail "it took $((SECONDS - sent)) s to stop"
 	run docker_state
 	assert_output "$before"
 }
