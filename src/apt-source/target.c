@@ -66,7 +66,7 @@ inner(const struct as_conf *c, const char *real)
  * message naming LABEL.
  */
 static int
-resolve(const struct as_conf *c, struct dirpath *dp, const char *label,
+locate(const struct as_conf *c, struct dirpath *dp, const char *label,
     const char *target, unsigned flags)
 {
 	char why[WHY_MAX];
@@ -150,7 +150,7 @@ as_file_open(const struct as_conf *c, struct as_file *f, const char *real,
 	f->label = xstrdup(real);
 	if ((f->target = inner(c, real)) == NULL)
 		return -1;
-	r = resolve(c, &f->dp, f->label, f->target,
+	r = locate(c, &f->dp, f->label, f->target,
 	    (flags & AS_OPEN_FOLLOW) ? DIRPATH_FOLLOW : 0);
 	if (r != 0)
 		return r == 1 ? 0 : -1;
@@ -165,7 +165,7 @@ as_file_write(const struct as_conf *c, struct as_file *f, const void *data,
 	int r;
 
 	if (f->dp.fd == -1 &&
-	    resolve(c, &f->dp, f->label, f->target, DIRPATH_MKDIR) == -1)
+	    locate(c, &f->dp, f->label, f->target, DIRPATH_MKDIR) == -1)
 		return -1;
 	if (trusted(c, &f->dp, f->label, "write") == -1)
 		return -1;
@@ -296,7 +296,7 @@ as_lock_take(const struct as_conf *c, struct as_lock *l, int create)
 	l->dp.fd = -1;
 	l->lk.fd = -1;
 	l->label = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, AS_LOCK_NAME);
-	if ((r = resolve(c, &l->dp, l->label, AS_STATE,
+	if ((r = locate(c, &l->dp, l->label, AS_STATE,
 	    create ? DIRPATH_MKDIR : 0)) != 0)
 		return r;
 	if (trusted(c, &l->dp, l->label, "lock") == -1)
