@@ -116,7 +116,7 @@ check_empty_root_remove() {
 		dockerd_stop_clean
 		: >"$BATS_FILE_TMPDIR/dockerd-args"
 	fi
-	rm -rf "$dir"
+	rm -rf --one-file-system "$dir"
 	rm -f "$BATS_FILE_TMPDIR/empty-root"
 }
 
