@@ -27,6 +27,10 @@ setup() {
 	export HOST
 }
 
+teardown() {
+	[ -z "${PUBLIC:-}" ] || rm -rf "$PUBLIC"
+}
+
 # host_sum: every file under HOST with its mode and checksum.
 host_sum() {
 	(cd "$HOST" && find . -printf '%p %m %y\n' | sort &&
@@ -176,11 +180,10 @@ $ROOT/etc/apt/preferences.d/hersh-gvisor 644"
 @test "apt's sandbox user can read a keyring installed under umask 077" {
 	require_root
 	id _apt >/dev/null 2>&1 || skip "no _apt user"
-	local dir
-	dir=$(mktemp -d /tmp/hersh-aptsrc-umask.XXXXXX)
-	chmod 0755 "$dir"
-	(umask 077 && has -q -o Dir="$dir/" install-key)
-	run runuser -u _apt -- cat "$dir/usr/share/keyrings/gvisor-archive-keyring.gpg"
-	rm -rf "$dir"
+	# a root other users can reach (the test directories are private)
+	PUBLIC=$(mktemp -d /tmp/hersh-aptsrc-umask.XXXXXX)
+	chmod 0755 "$PUBLIC"
+	(umask 077 && has -q -o Dir="$PUBLIC/" install-key)
+	run runuser -u _apt -- cat "$PUBLIC/usr/share/keyrings/gvisor-archive-keyring.gpg"
 	assert_success
 }
