@@ -471,8 +471,10 @@ teardown() {
 	cp "$FIXTURES/package/daemon-admin-float.json" "$HG_DAEMON_JSON"
 	run pkg_install
 	assert_success
-	assert_output --partial "Docker: refused the new daemon.json"
-	assert_output --regexp 'hersh-gvisor: Docker: .*level=error.*3\.0'
+	# Docker 23 and later refuse it at dockerd --validate, before any
+	# reload; Docker 20.10 in its log after the reload.
+	assert_output --regexp 'Docker: (refused the new daemon.json|dockerd --validate refuses)'
+	assert_output --regexp 'hersh-gvisor: Docker: .*3\.0'
 	assert_output --partial "dpkg-reconfigure hersh-gvisor"
 	refute_output --partial "lists the runsc runtime"
 	refute docker_lists_runsc
@@ -488,7 +490,8 @@ teardown() {
 	pkg_preseed "runtime-args=--network=none --debug"
 	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
 	assert_success
-	assert_output --partial "Docker: refused the new daemon.json"
+	assert_output --regexp 'Docker: (refused the new daemon.json|dockerd --validate refuses)'
+	assert_output --partial "hersh-no-such-directive"
 	refute_output --partial "lists the runsc runtime"
 	run docker info --format '{{range (index .Runtimes "runsc").Args}}{{.}} {{end}}'
 	assert_output "--network=none "
