@@ -21,10 +21,17 @@ require_cmd() {
 	done
 }
 
-# The newest built package (make deb): prints its path, or fails with a
-# message on stderr.  (No skip here: it runs in $(...), a subshell.)
+# The package under test: the one HERSH_DEB names (tests/run sets it to the
+# package built for the release under test), else the newest built one
+# (make deb).  Prints its path, or fails with a message on stderr.  (No
+# skip here: it runs in $(...), a subshell.)
 hersh_deb() {
 	local deb
+	if [ -n "${HERSH_DEB:-}" ]; then
+		[ -f "$HERSH_DEB" ] || { echo "HERSH_DEB=$HERSH_DEB: no such file" >&2; return 1; }
+		printf '%s\n' "$HERSH_DEB"
+		return 0
+	fi
 	deb=$(ls -1 "$HERSH_SRC"/dist/hersh-gvisor_*.deb 2>/dev/null | tail -n 1)
 	if [ -z "$deb" ]; then
 		echo "no dist/hersh-gvisor_*.deb (run make deb)" >&2
@@ -52,8 +59,11 @@ file_skip_check() {
 }
 
 # file_needs WHAT...: root; docker (root, dockerd and docker, and no dockerd
-# the tests did not start); deb (exports HERSH_DEB, the built package); or
-# a command name.  Returns 1 after file_skip when one is missing.
+# the tests did not start); deb (exports HERSH_DEB, the package under test:
+# see hersh_deb); throwaway (inside a throwaway root of tests/lib/root.bash:
+# for a file that changes packages and configuration as freely as only a
+# fresh machine allows; tests/run runs it in one); or a command name.
+# Returns 1 after file_skip when one is missing.
 file_needs() {
 	local what
 	for what in "$@"; do
@@ -69,9 +79,13 @@ file_needs() {
 				file_skip "a dockerd the tests did not start is running"
 				return 1
 			fi ;;
+		throwaway)
+			[ -e /run/hersh-throwaway ] || {
+				file_skip "changes this machine's packages and configuration: runs in a throwaway root (sudo tests/run names the stage)"
+				return 1
+			} ;;
 		deb)
-			HERSH_DEB=$(hersh_deb 2>/dev/null) ||
-				{ file_skip "no dist/hersh-gvisor_*.deb (run make deb)"; return 1; }
+			HERSH_DEB=$(hersh_deb 2>&1) || { file_skip "$HERSH_DEB"; return 1; }
 			export HERSH_DEB ;;
 		*)
 			command -v "$what" >/dev/null 2>&1 ||
