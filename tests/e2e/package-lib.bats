@@ -56,11 +56,19 @@ fake_dockerd() {
 	sleep 0.2
 }
 
-# The stand-in dockerd got SIGHUP (sleep ends on it).
+# The stand-in dockerd got SIGHUP: sleep ends on it (a zombie until this
+# shell reaps it), with the status of a process killed by SIGHUP.
 fake_dockerd_hupped() {
-	local _
-	for _ in $(seq 1 20); do
-		kill -0 "$FAKE_PID" 2>/dev/null || return 0
+	local _ state rc=0
+	for _ in $(seq 1 30); do
+		state=$(cut -d ' ' -f 3 "/proc/$FAKE_PID/stat" 2>/dev/null) || state=gone
+		case $state in
+		Z | gone)
+			wait "$FAKE_PID" || rc=$?
+			FAKE_PID=
+			[ "$rc" -eq $((128 + 1)) ]
+			return ;;
+		esac
 		sleep 0.1
 	done
 	return 1
