@@ -1,7 +1,8 @@
 #!/usr/bin/env bats
 # An image builder's install against an internal mirror of the gVisor
-# repository (an air-gapped fleet): mmdebstrap bakes a bookworm image that
-# installs hersh-gvisor, runsc and docker.io from a local signed repository,
+# repository (an air-gapped fleet): mmdebstrap bakes an image of the release
+# under test (BAKE_RELEASE: bookworm, or HERSH_RELEASE) that installs
+# hersh-gvisor, runsc and docker.io from a local signed repository,
 # with debconf preseeded to take the gVisor source and key from a signed
 # mirror on 127.0.0.1 (apt-source=true, apt-uri, key-url, key-fingerprint;
 # a throwaway key).  The image must end with exactly one gVisor source,

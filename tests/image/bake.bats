@@ -1,19 +1,22 @@
 #!/usr/bin/env bats
-# An image builder's install, offline: mmdebstrap bakes a bookworm image
-# that installs hersh-gvisor, runsc and docker.io in one apt run from a
-# local signed repository holding dist/hersh-gvisor_*.deb, with debconf
-# preseeded (apt-source=false, runtime-args --network=none).  No Docker
-# runs in the chroot and mmdebstrap forbids service starts (it writes its
-# own /usr/sbin/policy-rc.d exiting 101 and replaces start-stop-daemon for
-# the build, and removes both afterwards).  Then, as if the image booted, a
-# dockerd on this host started with the image's daemon.json must list runsc.
+# An image builder's install, offline: mmdebstrap bakes an image of the
+# release under test (BAKE_RELEASE: bookworm, or HERSH_RELEASE) that
+# installs hersh-gvisor, runsc and docker.io in one apt run from a local
+# signed repository holding the package under test, with debconf preseeded
+# (apt-source=false, runtime-args --network=none).  No Docker runs in the
+# chroot and mmdebstrap forbids service starts (it writes its own
+# /usr/sbin/policy-rc.d exiting 101 and replaces start-stop-daemon for the
+# build, and removes both afterwards).  Then the image boots as far as
+# Docker -- its own dockerd, reading its own daemon.json, in a throwaway
+# copy of it with no network (tests/lib/root.bash) -- and must list runsc
+# and run a container under it.
 #
-# Root; starts dockerd on the host: run under the host lock
-#   flock /run/hersh-host.lock bats tests/image/bake.bats
+# Root; touches nothing on the host but its own temporary directory:
+#   bats tests/image/bake.bats
+#   HERSH_RELEASE=trixie HERSH_DEB=dist/trixie/hersh-gvisor_..._amd64.deb bats tests/image/bake.bats
 
 load ../lib/common
 load ../lib/aptrepo
-load ../lib/docker
 load bake
 
 setup_file() {
@@ -29,12 +32,13 @@ setup_file() {
 		hersh-gvisor hersh-gvisor/apt-source boolean false
 		hersh-gvisor hersh-gvisor/runtime-args string --network=none
 	EOF
-	bake_image "$w/img" "$w/preseed" "$sources" "$w/log"
+	bake_image "$w/img" "$w/preseed" "$sources" "$w/log" || return 1
+	image_boot "$w/img" "$w/boot"
 }
 
 teardown_file() {
 	! file_skipped || return 0
-	dockerd_stop
+	image_shutdown "$BATS_FILE_TMPDIR/boot"
 	bake_cleanup "$BATS_FILE_TMPDIR"
 }
 
@@ -42,6 +46,7 @@ setup() {
 	file_skip_check
 	IMG=$BATS_FILE_TMPDIR/img
 	LOG=$BATS_FILE_TMPDIR/log
+	IMAGE_RUN=$BATS_FILE_TMPDIR/boot/run
 }
 
 @test "the image's daemon.json names runsc with the preseeded runtime args" {
@@ -106,21 +111,24 @@ setup() {
 	assert_failure
 }
 
-@test "a dockerd started with the image's daemon.json lists runsc" {
-	jq --arg p "$IMG/usr/bin/runsc" '.runtimes.runsc.path = $p' \
-		"$IMG/etc/docker/daemon.json" >"$BATS_FILE_TMPDIR/daemon.json"
-	dockerd_start --config-file "$BATS_FILE_TMPDIR/daemon.json"
-	run docker info --format '{{range $name, $rt := .Runtimes}}{{$name}} {{end}}'
+@test "the booted image's dockerd lists runsc, from the image's own daemon.json" {
+	run image_docker info --format '{{range $name, $rt := .Runtimes}}{{$name}} {{end}}'
 	assert_success
 	assert_output --regexp '(^| )runsc( |$)'
 }
 
+@test "the booted image's Docker is the release's own" {
+	run image_docker version --format '{{.Server.Version}}'
+	assert_success
+	local want
+	want=$(dpkg-query --admindir="$IMG/var/lib/dpkg" -W -f '${Version}' docker.io)
+	[ -n "$output" ] && [[ $want == "$output"* ]] ||
+		fail "the image has docker.io $want, its dockerd says it is $output"
+}
+
 @test "a container runs under the image's runsc with the preseeded args" {
-	jq --arg p "$IMG/usr/bin/runsc" '.runtimes.runsc.path = $p' \
-		"$IMG/etc/docker/daemon.json" >"$BATS_FILE_TMPDIR/daemon.json"
-	dockerd_start --config-file "$BATS_FILE_TMPDIR/daemon.json"
-	test_image_ensure
-	run docker run --rm --runtime=runsc --network none "$TEST_IMAGE" echo Hello from gVisor
+	image_busybox busybox:latest
+	run image_docker run --rm --runtime=runsc "busybox:latest" echo Hello from gVisor
 	assert_success
 	assert_output 'Hello from gVisor'
 }

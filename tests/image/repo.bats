@@ -1,32 +1,25 @@
 #!/usr/bin/env bats
 # Rolling out from your own apt repository: `make repo KEY=...` builds a
-# signed repository from dist/*.deb with the key the user names; this host
+# signed repository from dist/*.deb with the key the user names; a host
 # then installs from it with a plain `apt-get install -y hersh-gvisor`,
 # trusting only that key (signed-by), after apt-source=false was preseeded
 # as a fleet without internet access would.
 #
-# Root; changes this host's apt sources, debconf and dpkg state and puts
-# them back afterwards (the package is purged, /etc/apt and /etc/docker are
-# restored).  Run under the host lock:
-#   flock /run/hersh-host.lock bats tests/image/repo.bats
+# Root; the host is a throwaway root of the release under test (tests/run:
+# image@RELEASE), whose apt sources, debconf answers and packages this file
+# changes freely; it does not run on a real machine.
 
 load ../lib/common
 load ../lib/aptrepo
 
-SOURCES=/etc/apt/sources.list.d/hersh-test-repo.sources
+SOURCES=/etc/apt/sources.list.d/fleet.sources
 # apt verifies as the _apt user: the key must be readable by it.
-KEYRING=/etc/apt/keyrings/hersh-test-repo.gpg
+KEYRING=/etc/apt/keyrings/fleet.gpg
 
 setup_file() {
-	file_needs root gpg gpgv apt-get make deb || return 0
+	file_needs throwaway root gpg gpgv apt-get make deb || return 0
 	printf '%s\n' "$HERSH_DEB" >"$BATS_FILE_TMPDIR/deb"
-	if dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null | grep -q ' installed'; then
-		file_skip "hersh-gvisor is installed on this host; this test installs it itself"
-		return 0
-	fi
 	local w=$BATS_FILE_TMPDIR url fpr
-	save_path /etc/apt
-	save_path /etc/docker
 	fpr=$(aptrepo_key_new "$w/key")
 	# What a user runs: their own key in their own GnuPG home.
 	GNUPGHOME=$w/key/gnupg make -s -C "$HERSH_SRC" repo KEY="$fpr" REPO_DIR="$w/site/repo" \
@@ -42,12 +35,12 @@ setup_file() {
 		Signed-By: $KEYRING
 	EOF
 	echo 'hersh-gvisor hersh-gvisor/apt-source boolean false' | debconf-set-selections
-	# Refresh only the new source: the host's other lists stay as they are.
+	# Only the new source: the root's Debian mirror is out of reach.
 	apt-get update -o Dir::Etc::SourceList="$SOURCES" -o Dir::Etc::SourceParts=- \
 		-o APT::Get::List-Cleanup=0 >"$w/update.log" 2>&1 ||
 		{ cat "$w/update.log" >&2; return 1; }
-	# A copy in apt's cache (an earlier run, a local build) would be
-	# installed without fetching it from the repository under test.
+	# A copy in apt's cache would be installed without fetching it from
+	# the repository under test.
 	rm -f /var/cache/apt/archives/hersh-gvisor_*.deb
 	local rc=0
 	DEBIAN_FRONTEND=noninteractive apt-get install -y hersh-gvisor >"$w/install.log" 2>&1 || rc=$?
@@ -55,16 +48,7 @@ setup_file() {
 }
 
 teardown_file() {
-	local url port
 	! file_skipped || return 0
-	hersh_purge
-	rm -f "$SOURCES" "$KEYRING" /var/cache/apt/archives/hersh-gvisor_*.deb
-	if url=$(cat "$BATS_FILE_TMPDIR/url" 2>/dev/null); then
-		port=${url##*:}
-		rm -f /var/lib/apt/lists/127.0.0.1*"$port"_*
-	fi
-	restore_path /etc/apt
-	restore_path /etc/docker
 	aptrepo_stop "$BATS_FILE_TMPDIR/site"
 	aptrepo_stop "$BATS_FILE_TMPDIR/key"
 }
