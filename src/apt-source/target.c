@@ -66,18 +66,17 @@ inner(const struct as_conf *c, const char *real)
  * message naming LABEL.
  */
 static int
-locate(const struct as_conf *c, struct dirpath *dp, const char *label,
+open_dir(const struct as_conf *c, struct dirpath *dp, const char *label,
     const char *target, unsigned flags)
 {
 	char why[WHY_MAX];
 	int r;
 
-	r = dirpath_open(dp, c->rootfd, target, flags, geteuid(), why,
-	    sizeof(why));
+	r = dirpath_open(dp, c->rootfd, target, flags | DIRPATH_MISSING_OK,
+	    geteuid(), why, sizeof(why));
 	if (r == 0)
 		return 0;
-	if (r == -1 && errno == ENOENT && !(flags & DIRPATH_MKDIR) &&
-	    strcmp(why, "open directory") == 0)
+	if (r == DIRPATH_MISSING)
 		return 1;
 	if (r == DIRPATH_REFUSED)
 		warnx("%s: %s", label, why);
@@ -150,7 +149,7 @@ as_file_open(const struct as_conf *c, struct as_file *f, const char *real,
 	f->label = xstrdup(real);
 	if ((f->target = inner(c, real)) == NULL)
 		return -1;
-	r = locate(c, &f->dp, f->label, f->target,
+	r = open_dir(c, &f->dp, f->label, f->target,
 	    (flags & AS_OPEN_FOLLOW) ? DIRPATH_FOLLOW : 0);
 	if (r != 0)
 		return r == 1 ? 0 : -1;
@@ -165,17 +164,21 @@ as_file_write(const struct as_conf *c, struct as_file *f, const void *data,
 	int r;
 
 	if (f->dp.fd == -1 &&
-	    locate(c, &f->dp, f->label, f->target, DIRPATH_MKDIR) == -1)
+	    open_dir(c, &f->dp, f->label, f->target, DIRPATH_MKDIR) == -1)
 		return -1;
 	if (trusted(c, &f->dp, f->label, "write") == -1)
 		return -1;
 	file_remove_stale_temps(f->dp.fd, f->dp.name);
 	r = file_replace_at(f->dp.fd, f->dp.name, data, len, &f->was, 0644,
-	    &step);
+	    &f->was, &step);
 	if (r == FILE_OK) {	/* F describes the new file, for a next write */
 		free(f->data);
-		f->data = NULL;
-		return read_into(f);
+		f->data = xmalloc(len + 1);
+		memcpy(f->data, data, len);
+		f->data[len] = '\0';
+		f->len = len;
+		f->kind = AS_KIND_REGULAR;
+		return 0;
 	}
 	if (r == FILE_CHANGED)
 		warnx("%s: changed since it was read (someone else wrote it "
@@ -193,42 +196,25 @@ as_file_trusted(const struct as_conf *c, const struct as_file *f)
 	return trusted(c, &f->dp, f->label, "write");
 }
 
-/* Is ST (the name now) still the file WAS describes? */
-static int
-still(const struct file_stamp *was, const struct stat *st)
-{
-	return was->dev == st->st_dev && was->ino == st->st_ino &&
-	    was->size == st->st_size &&
-	    was->mtime.tv_sec == st->st_mtim.tv_sec &&
-	    was->mtime.tv_nsec == st->st_mtim.tv_nsec;
-}
-
 int
 as_file_remove(const struct as_conf *c, struct as_file *f)
 {
-	struct stat st;
-	int gone;
-
 	if (f->dp.fd == -1 || !f->was.exists)
 		return 0;
 	if (trusted(c, &f->dp, f->label, "remove") == -1)
 		return -1;
 	file_remove_stale_temps(f->dp.fd, f->dp.name);
-	if ((gone = fstatat(f->dp.fd, f->dp.name, &st, AT_SYMLINK_NOFOLLOW) == -1) &&
-	    errno != ENOENT) {
-		warn("%s: cannot stat", f->label);
-		return -1;
-	}
-	if (!gone && !still(&f->was, &st)) {
+	switch (file_remove_at(f->dp.fd, f->dp.name, &f->was)) {
+	case FILE_OK:
+		break;
+	case FILE_CHANGED:
 		warnx("%s: changed since it was read (someone else wrote it "
 		    "meanwhile); left in place", f->label);
 		return -1;
-	}
-	if (!gone && unlinkat(f->dp.fd, f->dp.name, 0) == -1) {
+	default:
 		warn("%s: cannot remove", f->label);
 		return -1;
 	}
-	(void)fsync(f->dp.fd);	/* best effort: the file is gone either way */
 	f->kind = AS_KIND_ABSENT;
 	memset(&f->was, 0, sizeof(f->was));
 	return 0;
@@ -296,7 +282,7 @@ as_lock_take(const struct as_conf *c, struct as_lock *l, int create)
 	l->dp.fd = -1;
 	l->lk.fd = -1;
 	l->label = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, AS_LOCK_NAME);
-	if ((r = locate(c, &l->dp, l->label, AS_STATE,
+	if ((r = open_dir(c, &l->dp, l->label, AS_STATE,
 	    create ? DIRPATH_MKDIR : 0)) != 0)
 		return r;
 	if (trusted(c, &l->dp, l->label, "lock") == -1)

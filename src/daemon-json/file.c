@@ -30,13 +30,12 @@ resolve(struct dj_file *f, const char *path, unsigned flags)
 	int r;
 
 	r = dirpath_open(&f->dp, -1, path, DIRPATH_FOLLOW |
-	    (flags & DJ_OPEN_MKDIR ? DIRPATH_MKDIR_LAST : 0), geteuid(), why,
-	    sizeof(why));
+	    (flags & DJ_OPEN_MKDIR ? DIRPATH_MKDIR_LAST : DIRPATH_MISSING_OK),
+	    geteuid(), why, sizeof(why));
+	if (r == DIRPATH_MISSING)
+		return 1;	/* no directory: no file */
 	if (r == DIRPATH_REFUSED)
 		warnx("%s: %s", f->label, why);
-	else if (r == -1 && errno == ENOENT && !(flags & DJ_OPEN_MKDIR) &&
-	    strcmp(why, "open directory") == 0)
-		return 1;	/* no directory: no file */
 	else if (r == -1)
 		say_step(f, why);
 	return r == 0 ? 0 : -1;
@@ -158,7 +157,7 @@ dj_file_write(struct dj_file *f, const char *data, size_t len)
 	const char *step;
 
 	switch (file_replace_at(f->dp.fd, f->dp.name, data, len, &f->was, 0644,
-	    &step)) {
+	    NULL, &step)) {
 	case FILE_OK:
 		return 0;
 	case FILE_CHANGED:

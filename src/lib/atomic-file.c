@@ -1,7 +1,8 @@
 /*
- * Reading and atomically replacing files (see atomic-file.h): bounded
- * reads of regular files only, replace with a changed-since-read check,
- * stale temporary files, and the older path-based interface over them.
+ * Reading, atomically replacing and removing files (see atomic-file.h):
+ * bounded reads of regular files only, replace and remove with a
+ * changed-since-read check, stale temporary files, and the older
+ * path-based interface over them.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -214,10 +215,11 @@ rename_checked(int dirfd, const char *tmp, const char *name,
 
 int
 file_replace_at(int dirfd, const char *name, const void *data, size_t len,
-    const struct file_stamp *was, mode_t newmode, const char **step)
+    const struct file_stamp *was, mode_t newmode, struct file_stamp *made,
+    const char **step)
 {
 	const struct file_stamp *keep = was;	/* owner and mode */
-	struct file_stamp now;
+	struct file_stamp now, out;
 	struct stat st;
 	char tmp[PATH_MAX];
 	const char *what = "stat";
@@ -248,6 +250,10 @@ file_replace_at(int dirfd, const char *name, const void *data, size_t len,
 	what = "fsync";
 	if (fsync(fd) == -1)
 		goto fail;
+	what = "stat the temporary file";
+	if (fstat(fd, &st) == -1)
+		goto fail;
+	stamp(&out, &st);	/* a rename keeps its inode and mtime */
 	what = "close";
 	r = close(fd);
 	fd = -1;
@@ -262,6 +268,8 @@ file_replace_at(int dirfd, const char *name, const void *data, size_t len,
 	}
 	tmp_made = 0;
 	/* The new file is in place; only its durability is in doubt. */
+	if (made != NULL)	/* WAS may be MADE: read no more of it */
+		*made = out;
 	what = "fsync the directory (the new file is in place but may not survive a crash)";
 	if (fsync(dirfd) == -1) {
 		r = FILE_ERRNO;
@@ -278,6 +286,21 @@ fail:
 		*step = what;
 	errno = saved;
 	return r == FILE_CHANGED ? FILE_CHANGED : FILE_ERRNO;
+}
+
+int
+file_remove_at(int dirfd, const char *name, const struct file_stamp *was)
+{
+	struct stat st;
+
+	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? FILE_OK : FILE_ERRNO;
+	if (!was->exists || !S_ISREG(st.st_mode) || !same_file(was, &st))
+		return FILE_CHANGED;
+	if (unlinkat(dirfd, name, 0) == -1 && errno != ENOENT)
+		return FILE_ERRNO;
+	(void)fsync(dirfd);	/* best effort: the file is gone either way */
+	return FILE_OK;
 }
 
 /* Is ENT ".NAME.hersh-tmp.XXXXXX", a temporary file of NAME? */
@@ -399,7 +422,7 @@ atomic_replace(const char *path, const void *data, size_t len, mode_t newmode,
 	if ((dirfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 		goto done;
 	r = file_replace_at(dirfd, basename(bcopy), data, len, NULL, newmode,
-	    &what) == FILE_OK ? 0 : -1;
+	    NULL, &what) == FILE_OK ? 0 : -1;
 done:
 	saved = errno;
 	if (dirfd != -1)

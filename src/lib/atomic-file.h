@@ -1,6 +1,6 @@
 /*
- * Reading and atomically replacing files, for hersh-daemon-json and
- * hersh-apt-source.  The *_at() functions work relative to a directory
+ * Reading, atomically replacing and removing files, for hersh-daemon-json
+ * and hersh-apt-source.  The *_at() functions work relative to a directory
  * file descriptor (see dirpath.h), so that a path is resolved once and
  * nothing can redirect what follows; read_file(), atomic_replace() and
  * resolve_target() are the older path-based interface.
@@ -19,7 +19,10 @@
  */
 #define ATOMIC_TEMP_TAG	"hersh-tmp."
 
-/* What a file was when it was read; file_replace_at() checks it is still so. */
+/*
+ * What a file was when it was read (or written); file_replace_at() and
+ * file_remove_at() check it is still so.
+ */
 struct file_stamp {
 	int		exists;
 	dev_t		dev;
@@ -66,14 +69,29 @@ int	file_read_at(int dirfd, const char *name, size_t max, char **buf,
  * modification time; or, when WAS says there was none, there still is
  * none: renameat2 RENAME_NOREPLACE), it is renamed over NAME and DIRFD is
  * fsync'd.  WAS NULL replaces whatever NAME is, keeping its owner and
- * mode.  Returns FILE_OK; FILE_CHANGED with nothing replaced; or
+ * mode.  Once NAME is the new file, *MADE (when MADE is not NULL; it may
+ * be WAS) describes it, for a next replace or remove without reading it
+ * again.  Returns FILE_OK; FILE_CHANGED with nothing replaced; or
  * FILE_ERRNO with errno set and *STEP naming what failed ("create
  * temporary file", "write", "fsync", "rename", ...).  The temporary file
  * never outlives a failure; a crash leaves the old or the new file.
  */
 int	file_replace_at(int dirfd, const char *name, const void *data,
 	    size_t len, const struct file_stamp *was, mode_t newmode,
-	    const char **step);
+	    struct file_stamp *made, const char **step);
+
+/*
+ * Remove NAME from DIRFD only if it is still the file WAS describes
+ * (the same comparison as file_replace_at's; a symlink, or anything but
+ * a regular file, where it was counts as changed), then fsync DIRFD (best
+ * effort).  A NAME already gone is FILE_OK: nothing is left to remove.
+ * Returns FILE_OK; FILE_CHANGED with nothing removed (also when WAS says
+ * there was no file and there is one now); or FILE_ERRNO with errno set.
+ * The check and the unlink are two calls: a caller guards NAME against
+ * other writers of its own with a lock (lock.h).
+ */
+int	file_remove_at(int dirfd, const char *name,
+	    const struct file_stamp *was);
 
 /*
  * Remove from DIRFD the temporary files of NAME (.NAME.hersh-tmp.XXXXXX,

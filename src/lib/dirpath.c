@@ -18,6 +18,8 @@
 
 #include "dirpath.h"
 
+#define WALK_MISSING	(-3)	/* enter(): no such directory (DIRPATH_MISSING_OK) */
+
 struct walk {
 	int		 rootfd;	/* confinement root, or -1 */
 	int		 cur;		/* the directory reached (O_PATH) */
@@ -175,7 +177,7 @@ make_dir(struct walk *w, const char *name)
 /*
  * Enter the directory COMP (N bytes) of cur; AFTER is what follows it,
  * LAST_DIR whether it is the file's own directory.  Returns 0 (entered),
- * 1 (a symlink: the rest to walk was replaced), or an error.
+ * 1 (a symlink: the rest to walk was replaced), WALK_MISSING, or an error.
  */
 static int
 enter(struct walk *w, const char *comp, size_t n, const char *after,
@@ -211,6 +213,10 @@ enter(struct walk *w, const char *comp, size_t n, const char *after,
 		return make_dir(w, name) == -1 ? -1 : canon_step(w, comp, n);
 	if (errno == ENOENT && (w->flags & DIRPATH_MKDIR_LAST))
 		return step_failed(w, "create directory");
+	if (errno == ENOENT && (w->flags & DIRPATH_MISSING_OK)) {
+		snprintf(w->why, w->whylen, "%s/%s", w->canon, name);
+		return WALK_MISSING;
+	}
 	if ((errno == ELOOP || errno == ENOTDIR) &&
 	    fstatat(w->cur, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISLNK(st.st_mode))
@@ -392,6 +398,8 @@ dirpath_open(struct dirpath *dp, int rootfd, const char *path, unsigned flags,
 		r = step_failed(&w, "resolve path");
 	else if ((r = start(&w, path)) == 0 && (r = walk(&w, &dp->name)) == 0)
 		finish(&w, dp);
+	else if (r == WALK_MISSING)
+		r = DIRPATH_MISSING;
 	saved = errno;
 	if (w.cur != -1)
 		close(w.cur);

@@ -17,11 +17,13 @@
 #define DIRPATH_MKDIR_LAST	0x02	/* create the file's directory when only it is missing */
 #define DIRPATH_FOLLOW		0x04	/* a symlink as final component is followed to the file it names */
 #define DIRPATH_WALK		0x08	/* resolve step by step, never with openat2 (for tests) */
+#define DIRPATH_MISSING_OK	0x10	/* a missing directory is DIRPATH_MISSING, not an error */
 
 #define DIRPATH_MAX_LINKS	40	/* symlinks followed, as the kernel allows */
 
 /* Results besides 0 and -1 (errno). */
 #define DIRPATH_REFUSED		(-2)	/* a policy refusal: WHY says it all */
+#define DIRPATH_MISSING		1	/* DIRPATH_MISSING_OK: a directory on the way does not exist */
 
 struct dirpath {
 	int	 fd;	/* the directory (O_RDONLY, or O_PATH when it cannot be read) */
@@ -46,7 +48,10 @@ struct dirpath {
  * "." or ".." names no file (EISDIR).  Directories created (FLAGS) get
  * mode 0755.  Returns 0; -1 with errno set and WHY (WHYLEN bytes) the step
  * that failed ("open directory", "create directory", "resolve path");
- * or DIRPATH_REFUSED with WHY a sentence (a symlink of another user).
+ * DIRPATH_REFUSED with WHY a sentence (a symlink of another user); or,
+ * with DIRPATH_MISSING_OK, DIRPATH_MISSING when a directory on the way
+ * (one FLAGS do not ask to create) does not exist, so neither does the
+ * file: DP is then closed, WHY the directory's path.
  */
 int	dirpath_open(struct dirpath *dp, int rootfd, const char *path,
 	    unsigned flags, uid_t owner, char *why, size_t whylen);

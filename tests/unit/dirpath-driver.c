@@ -1,20 +1,27 @@
 /*
  * test-dirpath: a driver for tests/unit/dirpath.bats, over src/lib's path
- * resolution (dirpath.h) and replace (atomic-file.h).
+ * resolution (dirpath.h), replace and remove (atomic-file.h).
  *
- *   test-dirpath [-fmltw] [-r root] [-W data] path
+ *   test-dirpath [-fmlMRtw] [-r root] [-W data] [-X command] path
  *
  * -r ROOT confines PATH inside ROOT; -w walks step by step (no openat2);
- * -m creates missing directories, -l only the last; -f follows a final
- * symlink; -t checks the directory chain is trusted (owner: the euid);
- * -W DATA replaces the file with DATA.  Prints the directory reached, the
- * final name and the directory's device:inode, tab-separated.  Exit 0;
- * 1 on an error (message on stderr); 3 when refused.
+ * -m creates missing directories, -l only the last; -M makes a missing
+ * directory a result of its own (DIRPATH_MISSING_OK); -f follows a final
+ * symlink; -t checks the directory chain is trusted (owner: the euid).
+ * -W DATA replaces the file with DATA; -R then removes it, if unchanged
+ * since written (or, without -W, since read).  -X COMMAND reads the file
+ * first and runs COMMAND (sh -c) before -W or -R, which then act only if
+ * the file did not change since that read.  Prints the directory
+ * reached, the final name and the directory's device:inode,
+ * tab-separated.  Exit 0; 1 on an error (message on stderr); 3 when
+ * refused; 4 when a directory is missing (-M: "missing" and its path);
+ * 5 when the file changed since read or written (nothing done).
  */
 #include <err.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,28 +34,57 @@
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: test-dirpath [-fmltw] [-r root] [-W data] path\n");
+	fprintf(stderr, "usage: test-dirpath [-fmlMRtw] [-r root] [-W data] "
+	    "[-X command] path\n");
 	exit(2);
+}
+
+/* Exit 5 when R says the file changed; 1 on an error of STEP. */
+static void
+check(int r, const char *path, const char *step)
+{
+	if (r == FILE_CHANGED)
+		errx(5, "%s: changed since it was read", path);
+	if (r != FILE_OK)
+		err(1, "%s: cannot %s", path, step);
+}
+
+/* The file as it is now (FILE_OK even when missing). */
+static void
+stamp_now(const struct dirpath *dp, const char *path, struct file_stamp *fs)
+{
+	const char *step;
+	char *buf;
+	size_t len;
+	int r;
+
+	r = file_read_at(dp->fd, dp->name, SIZE_MAX, &buf, &len, fs, &step);
+	check(r, path, step);
+	free(buf);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct dirpath dp;
+	struct file_stamp fs, *was = NULL;
 	struct stat st;
-	const char *data = NULL, *step;
+	const char *data = NULL, *cmd = NULL, *step, *path;
 	char why[PATH_MAX + 128];
 	unsigned flags = 0;
-	int ch, rootfd = -1, trust = 0, r;
+	int ch, rootfd = -1, trust = 0, rm = 0, r;
 
-	while ((ch = getopt(argc, argv, "fmltwr:W:")) != -1) {
+	while ((ch = getopt(argc, argv, "fmlMRtwr:W:X:")) != -1) {
 		switch (ch) {
 		case 'f': flags |= DIRPATH_FOLLOW; break;
 		case 'm': flags |= DIRPATH_MKDIR; break;
 		case 'l': flags |= DIRPATH_MKDIR_LAST; break;
+		case 'M': flags |= DIRPATH_MISSING_OK; break;
 		case 'w': flags |= DIRPATH_WALK; break;
 		case 't': trust = 1; break;
+		case 'R': rm = 1; break;
 		case 'W': data = optarg; break;
+		case 'X': cmd = optarg; break;
 		case 'r':
 			if ((rootfd = open(optarg, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
 				err(1, "%s", optarg);
@@ -59,21 +95,35 @@ main(int argc, char *argv[])
 	}
 	if (argc - optind != 1)
 		usage();
-	r = dirpath_open(&dp, rootfd, argv[optind], flags, geteuid(), why,
-	    sizeof(why));
+	path = argv[optind];
+	r = dirpath_open(&dp, rootfd, path, flags, geteuid(), why, sizeof(why));
 	if (r == DIRPATH_REFUSED)
 		errx(3, "%s", why);
+	if (r == DIRPATH_MISSING) {
+		printf("missing\t%s\n", why);
+		return 4;
+	}
 	if (r == -1)
-		err(1, "%s: cannot %s", argv[optind], why);
+		err(1, "%s: cannot %s", path, why);
 	if (trust && (r = dirpath_trusted(&dp, geteuid(), NULL, why,
 	    sizeof(why))) != 0) {
 		if (r == DIRPATH_REFUSED)
 			errx(3, "refused: %s", why);
-		err(1, "%s: cannot %s", argv[optind], why);
+		err(1, "%s: cannot %s", path, why);
 	}
-	if (data != NULL && file_replace_at(dp.fd, dp.name, data, strlen(data),
-	    NULL, 0644, &step) != FILE_OK)
-		err(1, "%s: cannot %s", argv[optind], step);
+	if (cmd != NULL || (rm && data == NULL)) {
+		stamp_now(&dp, path, &fs);
+		was = &fs;
+	}
+	if (cmd != NULL && system(cmd) != 0)
+		errx(1, "%s: failed", cmd);
+	if (data != NULL) {
+		check(file_replace_at(dp.fd, dp.name, data, strlen(data), was,
+		    0644, &fs, &step), path, step);
+		was = &fs;
+	}
+	if (rm)
+		check(file_remove_at(dp.fd, dp.name, was), path, "remove");
 	if (fstat(dp.fd, &st) == -1)
 		err(1, "fstat");
 	printf("%s\t%s\t%lu:%lu\n", dp.dir, dp.name, (unsigned long)st.st_dev,

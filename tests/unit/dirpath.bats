@@ -3,7 +3,10 @@
 # build/test-dirpath: a path confined inside a root never leaves it,
 # whether the kernel's openat2(2) resolves it or the step-by-step walk
 # does (-w); directories are created 0755 whatever the umask; symlinks
-# are followed to the end, at most 40 of them.
+# are followed to the end, at most 40 of them; a missing directory can be
+# a result of its own.  And lib/atomic-file.h's replace and remove relative
+# to the directory found: neither touches a file that changed since it
+# was read (-X runs a command in between).
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
@@ -117,4 +120,80 @@ resolves_to() {
 	mkdir "$BATS_TEST_TMPDIR/sticky/mine"
 	run "$TD" -t "$BATS_TEST_TMPDIR/sticky/mine/file"
 	assert_success
+}
+
+@test "a missing directory is a result of its own when asked, an error otherwise" {
+	for walk in "" -w; do
+		run "$TD" ${walk:+"$walk"} -M -r "$ROOT" /usr/no/such/file
+		assert_failure 4
+		assert_output "missing	/usr/no"
+		run "$TD" ${walk:+"$walk"} -r "$ROOT" /usr/no/such/file
+		assert_failure 1
+		assert_output --partial "cannot open directory: No such file or directory"
+	done
+	run "$TD" -M "$HOST/no/file"
+	assert_failure 4
+	assert_output "missing	$HOST/no"
+	# Not missing: a file where a directory should be; one to be created.
+	touch "$HOST/file"
+	run "$TD" -M "$HOST/file/x"
+	assert_failure 1
+	assert_output --partial "Not a directory"
+	run "$TD" -M -l "$HOST/new/file"
+	assert_success
+	assert_dir_exist "$HOST/new"
+}
+
+@test "a file is removed only while it is still the file that was read" {
+	echo data >"$HOST/f"
+	run "$TD" -X true -R "$HOST/f"
+	assert_success
+	assert_file_not_exist "$HOST/f"
+	# replaced by another file
+	echo data >"$HOST/f"
+	run "$TD" -X "echo other >'$HOST/f.new' && mv '$HOST/f.new' '$HOST/f'" -R "$HOST/f"
+	assert_failure 5
+	assert_output "test-dirpath: $HOST/f: changed since it was read"
+	assert_equal "$(cat "$HOST/f")" other
+	# written to in place
+	run "$TD" -X "echo more >>'$HOST/f'" -R "$HOST/f"
+	assert_failure 5
+	assert_equal "$(cat "$HOST/f")" "other
+more"
+	# created where there was none
+	run "$TD" -X "echo new >'$HOST/g'" -R "$HOST/g"
+	assert_failure 5
+	assert_file_exist "$HOST/g"
+}
+
+@test "a symlink in place of the file read is not removed, even one to that very file" {
+	echo data >"$HOST/f"
+	run "$TD" -X "mv '$HOST/f' '$HOST/f.real' && ln -s f.real '$HOST/f'" -R "$HOST/f"
+	assert_failure 5
+	assert [ -L "$HOST/f" ]
+	assert_equal "$(cat "$HOST/f.real")" data
+}
+
+@test "removing a file already gone is no error" {
+	echo data >"$HOST/f"
+	run "$TD" -X "rm '$HOST/f'" -R "$HOST/f"
+	assert_success
+}
+
+@test "a replace refuses a file changed since it was read" {
+	echo data >"$HOST/f"
+	run "$TD" -X "echo other >'$HOST/f.new' && mv '$HOST/f.new' '$HOST/f'" -W mine "$HOST/f"
+	assert_failure 5
+	assert_equal "$(cat "$HOST/f")" other
+	assert_equal "$(ls -A "$HOST")" f
+}
+
+@test "a file just written is removed with what the write reported, without reading it again" {
+	run "$TD" -W data -R "$HOST/f"
+	assert_success
+	assert_file_not_exist "$HOST/f"
+	echo old >"$HOST/f"
+	run "$TD" -X true -W data -R "$HOST/f"
+	assert_success
+	assert_file_not_exist "$HOST/f"
 }
