@@ -45,9 +45,9 @@ DJ_PURE     := $(addprefix src/daemon-json/,scan.c document.c edit.c style.c \
 DJ_SRCS     := $(sort $(DJ_PURE) src/daemon-json/file.c src/daemon-json/main.c $(LIB_SRCS))
 AS_SRCS     := $(wildcard src/apt-source/*.c) $(LIB_SRCS)
 AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
-# A test driver of the lib's path resolution (tests/unit/dirpath.bats).
-TEST_PROGS  := $(BUILDDIR)/test-dirpath
-TEST_SRCS   := tests/unit/dirpath-driver.c src/lib/dirpath.c src/lib/atomic-file.c
+# Test drivers of the lib (tests/unit/NAME-driver.c for tests/unit/NAME.bats):
+# path resolution, replace and remove (dirpath); the lock (lock).
+TEST_PROGS  := $(BUILDDIR)/test-dirpath $(BUILDDIR)/test-lock
 SCRIPTS     := src/check/hersh-gvisor-check	# to BINDIR: any docker-group user runs it
 DATA        := src/maintscript/common.sh
 MANPAGES    := $(wildcard man/*.[1-8])
@@ -72,7 +72,7 @@ $(BUILDDIR)/hersh-daemon-json: $(call obj,$(DJ_SRCS))
 $(BUILDDIR)/hersh-apt-source: $(call obj,$(AS_SRCS) $(AS_CXXSRCS))
 	$(CXX) $(MY_CXXFLAGS) $(LDFLAGS) -o $@ $^ $(APT_LIBS)
 
-$(BUILDDIR)/test-dirpath: $(TEST_SRCS) $(wildcard src/lib/*.h)
+$(BUILDDIR)/test-%: tests/unit/%-driver.c $(LIB_SRCS) $(wildcard src/lib/*.h)
 	@mkdir -p $(@D)
 	$(CC) $(MY_CPPFLAGS) $(MY_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
 

@@ -16,8 +16,8 @@
 #define AS_TIMEOUT_MAX		86400	/* seconds: a day */
 #define AS_KEY_MAX		(1024 * 1024)	/* bytes: a key is a few KiB */
 #define AS_STATE_DIR		"/var/lib/hersh-gvisor"
-#define AS_STATE		AS_STATE_DIR "/apt-source"
-#define AS_LOCK_NAME		".apt-source.hersh-lock"	/* in AS_STATE_DIR */
+#define AS_STATE_NAME		"apt-source"	/* locked with lock.h: a file beside it */
+#define AS_STATE		AS_STATE_DIR "/" AS_STATE_NAME
 #define AS_LIST_NAME		"gvisor.list"
 
 /*

@@ -20,7 +20,6 @@
 #include "lib/xmalloc.h"
 
 #define WHY_MAX		(PATH_MAX + 128)
-#define LOCK_SLICE_MS	200	/* a signal ends a wait for the lock this soon */
 
 int
 as_target_open(struct as_conf *c)
@@ -233,72 +232,35 @@ as_file_close(struct as_file *f)
 	f->dp.fd = -1;
 }
 
-/* Say why the lock could not be taken (lock_take failed with errno). */
-static void
-lock_failed(const struct as_conf *c, const struct as_lock *l, pid_t holder)
-{
-	if (errno == ETIMEDOUT && holder > 0)
-		warnx("%s: cannot lock: held by process %ld (waited %ld s)",
-		    l->label, (long)holder, c->lock_timeout);
-	else if (errno == ETIMEDOUT)
-		warnx("%s: cannot lock: held by another process (waited %ld s)",
-		    l->label, c->lock_timeout);
-	else if (errno == EPERM)
-		warnx("%s: cannot lock: not a regular file owned by uid %ld",
-		    l->label, (long)geteuid());
-	else
-		warn("%s: cannot lock", l->label);
-}
-
-/*
- * lock_take() for C->lock_timeout seconds, in slices, so that a signal
- * (interrupt.h) ends the wait at once.  0, or -1 with errno.
- */
-static int
-take_until(const struct as_conf *c, struct as_lock *l, pid_t *holder)
-{
-	long left = c->lock_timeout * 1000, slice;
-
-	for (;;) {
-		slice = left < LOCK_SLICE_MS ? left : LOCK_SLICE_MS;
-		if (lock_take(&l->lk, l->dp.fd, AS_LOCK_NAME, slice, holder) == 0)
-			return 0;
-		if (errno != ETIMEDOUT || (left -= slice) <= 0)
-			return -1;
-		if (as_interrupted()) {
-			errno = EINTR;
-			return -1;
-		}
-	}
-}
-
 int
 as_lock_take(const struct as_conf *c, struct as_lock *l, int create)
 {
-	pid_t holder;
+	struct dirpath dp;
+	char msg[WHY_MAX], *name;
 	int r;
 
 	memset(l, 0, sizeof(*l));
-	l->dp.fd = -1;
-	l->lk.fd = -1;
-	l->label = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, AS_LOCK_NAME);
-	if ((r = open_dir(c, &l->dp, l->label, AS_STATE,
-	    create ? DIRPATH_MKDIR : 0)) != 0)
-		return r;
-	if (trusted(c, &l->dp, l->label, "lock") == -1)
-		return -1;
-	if (take_until(c, l, &holder) == 0)
-		return 0;
-	if (!as_interrupted())	/* else the run ends by that signal */
-		lock_failed(c, l, holder);
-	return -1;
+	if ((name = lock_file_name(AS_STATE_NAME)) == NULL)
+		err(1, NULL);
+	l->label = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, name);
+	free(name);
+	r = open_dir(c, &dp, l->label, AS_STATE, create ? DIRPATH_MKDIR : 0);
+	if (r == 0 && (r = trusted(c, &dp, l->label, "lock")) == 0) {
+		if (as_interrupted())	/* the run ends by that signal */
+			r = -1;
+		else if ((r = lock_take(&l->lk, dp.fd, dp.name,
+		    c->lock_timeout * 1000)) == -1 && !as_interrupted())
+			warnx("%s: %s", l->label, lock_failure(&l->lk, errno,
+			    NULL, msg, sizeof(msg)));
+	}
+	dirpath_close(&dp);
+	return r;
 }
 
 void
 as_lock_release(struct as_lock *l)
 {
 	lock_release(&l->lk);
-	dirpath_close(&l->dp);
 	free(l->label);
 	l->label = NULL;
 }

@@ -76,16 +76,16 @@ void	 as_file_close(struct as_file *f);
 /* The lock serialising the runs that change files. */
 struct as_lock {
 	char		*label;		/* the lock file under Dir */
-	struct dirpath	 dp;		/* the state directory */
 	struct lock	 lk;
 };
 
 /*
- * Take the lock: the root-only file AS_LOCK_NAME in the state directory
- * (created 0755 when CREATE; when not and it is missing, nothing is
- * taken and 1 returned), waiting C->lock_timeout seconds at most for a
- * run holding it.  0, 1, or -1 after a message naming the lock file (and
- * the process holding it).
+ * Take the lock: the root-only lock file of the state file AS_STATE,
+ * beside it in the state directory (created 0755 when CREATE; when not
+ * and it is missing, nothing is taken and 1 returned), waiting
+ * C->lock_timeout seconds at most for a run holding it; a signal caught
+ * (interrupt.h) ends the wait.  0, 1, or -1 after a message naming the
+ * lock file (and the process holding it; none when a signal ended it).
  */
 int	 as_lock_take(const struct as_conf *c, struct as_lock *l, int create);
 /* Release the lock and remove its file (safe on a lock not taken). */

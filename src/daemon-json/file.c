@@ -70,30 +70,19 @@ check_trust(struct dj_file *f)
 static int
 take_lock(struct dj_file *f, long timeout_ms)
 {
-	char *name;
-	pid_t holder;
-	int r, saved;
+	char msg[PATH_MAX + 128];
+	int saved;
 
-	name = xasprintf(".%s" DJ_LOCK_SUFFIX, f->dp.name);
-	r = lock_take(&f->lock, f->dp.fd, name, timeout_ms, &holder);
+	if (lock_take(&f->lock, f->dp.fd, f->dp.name, timeout_ms) == 0)
+		return 0;
 	saved = errno;
-	if (r == -1 && (saved == EROFS || saved == EACCES))
-		r = 0;
-	else if (r == -1 && saved == ETIMEDOUT && holder > 0)
-		warnx("%s: cannot lock: %s/%s is held by process %ld (waited %ld s)",
-		    f->label, f->dp.dir, name, (long)holder, timeout_ms / 1000);
-	else if (r == -1 && saved == ETIMEDOUT)
-		warnx("%s: cannot lock: %s/%s is held by another process (waited %ld s)",
-		    f->label, f->dp.dir, name, timeout_ms / 1000);
-	else if (r == -1 && saved == EPERM)
-		warnx("%s: cannot lock: %s/%s is not a regular file owned by uid %ld",
-		    f->label, f->dp.dir, name, (long)geteuid());
-	else if (r == -1) {
-		errno = saved;
-		say_step(f, "lock");
+	if (saved == EROFS || saved == EACCES) {
+		lock_release(&f->lock);	/* none to hold */
+		return 0;
 	}
-	free(name);
-	return r;
+	warnx("%s: %s", f->label, lock_failure(&f->lock, saved, f->dp.dir, msg,
+	    sizeof(msg)));
+	return -1;
 }
 
 static int
@@ -137,7 +126,7 @@ dj_file_open(struct dj_file *f, const char *path, unsigned flags,
 	memset(f, 0, sizeof(*f));
 	f->label = path;
 	f->dp.fd = -1;
-	f->lock.fd = -1;
+	f->lock.fd = -1;	/* not held */
 	if ((r = resolve(f, path, flags)) == 1) {
 		f->data = xstrdup("");
 		return 0;

@@ -14,7 +14,6 @@
 #include "lib/lock.h"
 
 #define DJ_FILE_MAX	(4 << 20)	/* 4 MiB: no daemon.json is larger */
-#define DJ_LOCK_SUFFIX	".hersh-lock"	/* lock file: .NAME.hersh-lock beside it */
 
 #define DJ_OPEN_LOCK		0x01	/* take the lock: an edit that writes */
 #define DJ_OPEN_MKDIR		0x02	/* create the file's directory when only it is missing */

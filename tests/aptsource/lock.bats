@@ -126,21 +126,34 @@ state_dir() {
 	[ "$SECONDS" -le 8 ] || fail "waited $SECONDS s"
 }
 
-@test "a run waiting for the lock ends at once on SIGTERM, by that signal" {
+# waiter_ends_by SIGNAL STATUS: a second install-key waits for the lock of
+# a holding run; SIGNAL ends it at once, with STATUS (it dies by SIGNAL),
+# having written nothing.  SIGNAL is not ignored, as from a terminal (a
+# background job's SIGINT is).
+waiter_ends_by() {
 	local waiter status=0
 	holding_run
-	"$HERSH_BIN_DIR/hersh-apt-source" -q --fingerprint "$MIRROR_FPR" \
+	env --default-signal="$1" "$HERSH_BIN_DIR/hersh-apt-source" -q \
+		--fingerprint "$MIRROR_FPR" --lock-timeout 60 \
 		install-key --from "$MIRROR/key.gpg" 3>&- &
 	waiter=$!
 	sleep 1
 	kill -0 "$waiter" || fail "the second run did not wait for the lock"
 	SECONDS=0
-	kill -TERM "$waiter"
+	kill -"$1" "$waiter"
 	wait "$waiter" || status=$?
-	assert_equal "$status" 143
-	[ "$SECONDS" -le 3 ] || fail "it went on waiting for $SECONDS s"
+	assert_equal "$status" "$2"
+	[ "$SECONDS" -le 1 ] || fail "it went on waiting for $SECONDS s"
 	assert_file_exists "$LOCK"
 	assert_file_not_exists "$KEYRING"
+}
+
+@test "a run waiting for the lock ends at once on SIGTERM, by that signal" {
+	waiter_ends_by TERM 143
+}
+
+@test "a run waiting for the lock ends at once on SIGINT (Ctrl-C), by that signal" {
+	waiter_ends_by INT 130
 }
 
 @test "the lock is a root-only file while held and is gone when the run ends, by a signal too" {
