@@ -85,7 +85,7 @@ install: all
 
 # Unit tests: any user; tests needing root or Docker skip themselves.
 check: all
-	HERSH_BIN_DIR=$(CURDIR)/$(BUILDDIR) bats tests/unit
+	HERSH_BIN_DIR=$(abspath $(BUILDDIR)) bats tests/unit
 
 SAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined -fno-sanitize-recover=all
 check-sanitize:
