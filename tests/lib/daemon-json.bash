@@ -16,14 +16,18 @@ dj_setup() {
 stop_at() {
 	local sc=$1 k=$2 i
 	shift 2
+	local trace=$BATS_TEST_TMPDIR/stopped.trace
+	: >"$trace"
 	ASAN_OPTIONS=${ASAN_OPTIONS:+$ASAN_OPTIONS:}detect_leaks=0 \
-		strace -f -qq -o /dev/null -e inject="$sc:signal=STOP:when=$k" "$DJ" "$@" \
+		strace -f -qq -o "$trace" -e trace="$sc" -e inject="$sc:signal=STOP:when=$k" "$DJ" "$@" \
 		>"$BATS_TEST_TMPDIR/stopped.out" 2>"$BATS_TEST_TMPDIR/stopped.err" &
 	TRACER=$!
-	for ((i = 0; i < 200; i++)); do
-		STOPPED=$(pgrep -P "$TRACER" || true)
-		if [ -n "$STOPPED" ] && [[ $(awk '{ print $3 }' "/proc/$STOPPED/stat" 2>/dev/null) == [tT] ]]; then
-			return 0
+	# Stopped is strace's word for it: a traced process shows "t" at every
+	# system call strace looks at, not only at the injected stop.
+	for ((i = 0; i < 400; i++)); do
+		if grep -q -- '--- stopped by SIGSTOP ---' "$trace"; then
+			STOPPED=$(pgrep -P "$TRACER" || true)
+			[ -n "$STOPPED" ] && return 0
 		fi
 		sleep 0.05
 	done
