@@ -46,6 +46,7 @@ setup() {
 	file_skip_check
 	IMG=$BATS_FILE_TMPDIR/img
 	LOG=$BATS_FILE_TMPDIR/log
+	# shellcheck disable=SC2034 # read by image_docker (bake.bash)
 	IMAGE_RUN=$BATS_FILE_TMPDIR/boot/run
 }
 
