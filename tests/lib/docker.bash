@@ -41,7 +41,7 @@ dockerd_start() {
 	# start-stop-daemon detaches and closes every inherited descriptor, so
 	# neither dockerd nor the container shims it spawns hold bats' pipes.
 	start-stop-daemon --start --background --output /tmp/hersh-test-dockerd.log \
-		--exec /usr/sbin/dockerd -- "$@"
+		--pidfile "$DOCKER_PIDFILE" --exec /usr/sbin/dockerd -- "$@"
 	local _
 	for _ in $(seq 1 150); do
 		docker_up && return 0

@@ -97,11 +97,19 @@ setup() {
 	assert_output --partial $'    1e3,\n    3.0,\n    12345678901234567890,\n    -0\n'
 }
 
+# nested D: {"a": inside D levels of arrays}, one line.
+nested() {
+	local open close
+	printf -v open '%*s' "$1" ''
+	close=${open// /]}
+	printf '{"a":%s%s}\n' "${open// /[}" "$close"
+}
+
 @test "1000 levels of nesting are read, 1001 are refused with the place" {
-	python3 -c 'import sys; d = int(sys.argv[1]); print("{\"a\":" + "[" * d + "]" * d + "}")' 999 >"$F"
+	nested 999 >"$F"
 	run "$DJ" -c "$F" show runsc
 	assert_failure 3
-	python3 -c 'import sys; d = int(sys.argv[1]); print("{\"a\":" + "[" * d + "]" * d + "}")' 1000 >"$F"
+	nested 1000 >"$F"
 	run "$DJ" -c "$F" show runsc
 	assert_failure 1
 	assert_output "hersh-daemon-json: $F: invalid JSON at line 1, column 1005: nesting too deep"
