@@ -18,6 +18,10 @@ setup_file() {
 teardown() {
 	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
 	evil_remove
+	if [ -e "$BATS_FILE_TMPDIR/ns-dirs" ]; then
+		xargs rm -rf <"$BATS_FILE_TMPDIR/ns-dirs"
+		rm -f "$BATS_FILE_TMPDIR/ns-dirs"
+	fi
 	if [ -e "$BATS_FILE_TMPDIR/pidfile-forged" ]; then
 		rm -f "$DOCKER_PIDFILE" "$BATS_FILE_TMPDIR/pidfile-forged"
 	fi
@@ -61,6 +65,27 @@ refute_evil_ran() {
 	assert_failure 1
 	refute_evil_ran "$evil"
 	assert_line "[FAIL] Docker running: dockerd is not running (ignored: pid $pid runs $evil/bin/dockerd, which is not a file only root can write)"
+}
+
+@test "a root dockerd of another mount namespace (a container's, a build root's) is not this host's Docker" {
+	local evil pid dir
+	evil=$(forged_dockerd_setup)
+	dir=$(mktemp -d /run/hersh-nsdockerd.XXXXXX)
+	chmod 0755 "$dir"
+	printf '%s\n' "$dir" >>"$BATS_FILE_TMPDIR/ns-dirs"
+	cp /bin/bash "$dir/dockerd"
+	unshare --mount --propagation private "$dir/dockerd" -c 'while :; do sleep 1; done' \
+		dockerd --add-runtime "runsc=$evil/runsc" </dev/null >/dev/null 2>&1 &
+	pid=$!
+	printf '%s\n' "$pid" >>"$BATS_FILE_TMPDIR/evil-pids"
+	for _ in $(seq 1 50); do
+		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] && break
+		sleep 0.1
+	done
+	run hersh-gvisor-check
+	assert_failure 1
+	refute_evil_ran "$evil"
+	assert_line "[FAIL] Docker running: dockerd is not running (ignored: pid $pid is a dockerd of another mount or pid namespace (a container's, not this host's))"
 }
 
 @test "a runtime path another user can write is reported and never run as root" {
