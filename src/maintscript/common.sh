@@ -169,6 +169,20 @@ hg_valid_fpr() {
 	return 1
 }
 
+# hg_valid_runtime_args ARGS: runsc flags split at blanks.  Docker passes
+# a runtime's runtimeArgs through /bin/sh (a wrapper script it writes), so
+# shell syntax in them would be run by Docker: only plain characters.
+hg_valid_runtime_args() {
+	if printf '%s' "$1" | LC_ALL=C grep -q '[^-A-Za-z0-9_=,./:@%+ 	]'; then
+		HG_WHY="it holds a character other than letters, digits, blanks and - _ = , . / : @ % + (Docker passes these flags through /bin/sh)"
+		return 1
+	fi
+	case $1 in
+	*"$HG_NL"*) HG_WHY="it holds a line break"; return 1 ;;
+	esac
+	return 0
+}
+
 # hg_valid_suite SUITE: release, nightly, master or a date yyyymmdd
 # (2018 or later) that exists.
 hg_valid_suite() {
@@ -229,7 +243,7 @@ hg_get() {
 hg_checked() {
 	hg_get "$1" "$3"
 	if ! "$2" "$HG_VAL"; then
-		hg_say "warning: $1 '$HG_VAL' is not valid: $HG_WHY; using the default $3 (dpkg-reconfigure hersh-gvisor to change it)"
+		hg_say "warning: $1 '$HG_VAL' is not valid: $HG_WHY; using the default ${3:-(none)} (dpkg-reconfigure hersh-gvisor to change it)"
 		HG_VAL=$3
 	fi
 }
@@ -238,7 +252,7 @@ hg_checked() {
 hg_read_debconf() {
 	hg_get configure-docker true; HG_CONFIGURE_DOCKER=$HG_VAL
 	hg_get default-runtime false; HG_DEFAULT_RUNTIME=$HG_VAL
-	hg_get runtime-args ''; HG_RUNTIME_ARGS=$HG_VAL
+	hg_checked runtime-args hg_valid_runtime_args ''; HG_RUNTIME_ARGS=$HG_VAL
 	hg_get docker-action reload; HG_DOCKER_ACTION=$HG_VAL
 	hg_get apt-source true; HG_APT_SOURCE=$HG_VAL
 	hg_get apt-pin true; HG_APT_PIN=$HG_VAL

@@ -33,8 +33,17 @@ setup() {
 }
 
 # config FRONTEND PRIORITY: run the config script as dpkg would (configure),
-# answers on standard input; bounded, so that a loop fails the test.
+# answers on standard input; bounded, so that a loop fails the test.  The
+# Teletype frontend gets a terminal (script(1)): from Debian 13 on it
+# refuses to run without one.
 config() {
+	local cmd
+	printf -v cmd '%q ' /usr/share/debconf/frontend "$D/control/config" configure
+	if [ "$1" = teletype ] || [ "$1" = Teletype ]; then
+		DEBIAN_FRONTEND=$1 DEBIAN_PRIORITY=$2 SHELL=/bin/bash timeout 60 \
+			script -qefc "$cmd" /dev/null 2>&1 | tr -d '\r'
+		return "${PIPESTATUS[0]}"
+	fi
 	DEBIAN_FRONTEND=$1 DEBIAN_PRIORITY=$2 timeout 60 \
 		/usr/share/debconf/frontend "$D/control/config" configure 2>&1
 }
@@ -59,8 +68,9 @@ preseed() {
 	run config teletype low <<-'IN'
 		yes
 		no
-
 		1
+		--debug-log=/tmp/$(id)/
+		--network=none  --platform=systrap
 		yes
 		20240230
 		20240229
@@ -73,10 +83,12 @@ preseed() {
 		yes
 	IN
 	assert_success
+	assert_output --partial 'The value "--debug-log=/tmp/$(id)/" cannot be used: it holds a character other than'
 	assert_output --partial 'The value "20240230" cannot be used: it is not a date that exists'
 	assert_output --partial 'The value "http://mirror.example/gvisor#releases" cannot be used: it holds one'
 	assert_output --partial 'The value "ftp://gvisor.dev/archive.key" cannot be used: it does not start with'
 	assert_output --partial 'The value "0x6f1d" cannot be used: it has 4 hexadecimal digits'
+	assert_equal "$(answer runtime-args)" '--network=none  --platform=systrap'
 	assert_equal "$(answer apt-suite)" 20240229
 	assert_equal "$(answer apt-uri)" http://127.0.0.1:8080/gvisor
 	assert_equal "$(answer key-url)" https://gvisor.dev/archive.key

@@ -93,6 +93,27 @@ fake_dockerd_hupped() {
 	done
 }
 
+@test "runtime flags of plain characters are valid, none included" {
+	local a
+	for a in '' --network=none '--network=none --platform=systrap' \
+		'--debug-log=/var/log/runsc/ --debug' '--overlay2=root:self' '--cpu-num-from-quota' \
+		"--network=none	--host-uds=open"; do
+		hg_valid_runtime_args "$a" || fail "$a refused: $HG_WHY"
+	done
+}
+
+@test "runtime flags with shell syntax are refused with the reason, since Docker runs them through /bin/sh" {
+	local a
+	# shellcheck disable=SC2016 # literal on purpose
+	for a in '--debug-log=/tmp/$(id)/' '--x=`id`' '--a;id' '--a|id' '--a&' '--log=~/x' \
+		'--a="b c"' "--a='b'" '--a=*' '--a\b' '--a>b' "--a$HG_NL--b"; do
+		if hg_valid_runtime_args "$a"; then
+			fail "$a accepted"
+		fi
+		[ -n "$HG_WHY" ] || fail "no reason for $a"
+	done
+}
+
 @test "repository URIs apt can use are valid" {
 	local u
 	for u in https://storage.googleapis.com/gvisor/releases http://127.0.0.1:8080/repo \

@@ -289,16 +289,27 @@ teardown() {
 	assert_failure 3
 }
 
-@test "runtime args are split at blanks without shell evaluation" {
-	# shellcheck disable=SC2016 # literal on purpose
-	local evil='--debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*'
-	pkg_preseed "runtime-args=--network=none  $evil"
+@test "runtime args are split at blanks, in order, each kept as written" {
+	local log=$BATS_TEST_TMPDIR/runsc-log/
+	pkg_preseed "runtime-args=--network=none  --debug-log=$log	--platform=systrap"
 	run pkg_install
 	assert_success
+	run jq -c '.runtimes.runsc.runtimeArgs' "$HG_DAEMON_JSON"
+	assert_output "[\"--network=none\",\"--debug-log=$log\",\"--platform=systrap\"]"
+}
+
+@test "runtime args with shell syntax are refused, since Docker runs them through /bin/sh" {
+	# shellcheck disable=SC2016 # literal on purpose
+	local evil='--debug-log=/tmp/$(touch${IFS}/tmp/hersh-e2e-pwned)/*'
+	pkg_preseed "runtime-args=--network=none $evil"
+	run pkg_install
+	assert_success
+	assert_output --partial "warning: runtime-args '--network=none $evil' is not valid: it holds a character other than"
 	assert_not_exists /tmp/hersh-e2e-pwned
-	run "$HG_DJ_TOOL" show runsc
-	assert_output --partial '"--network=none"'
-	assert_output --partial "\"$evil\""
+	run jq -c '.runtimes.runsc' "$HG_DAEMON_JSON"
+	refute_output --partial 'hersh-e2e-pwned'
+	docker_lists_runsc
+	assert_not_exists /tmp/hersh-e2e-pwned
 }
 
 @test "an install at debconf's default priority asks no question" {
