@@ -148,8 +148,17 @@ _root_mmdebstrap() {
 		"${args[*]}" "$release" "$dir" "$mirror" "$release" >"$dir.log"
 	# In a mount namespace of its own: no mount it makes in the root (its
 	# hooks' chroot included) can outlive it, even when it is killed.
-	if ! unshare --mount --propagation private \
-		mmdebstrap "${args[@]}" "$release" "$dir.tmp" "deb $mirror $release main" >>"$dir.log" 2>&1; then
+	# Without the caller's descriptors above 2: mmdebstrap hands apt a pipe
+	# as the lowest free one, and its sh cannot redirect one above 9 (under
+	# bats, several are open).
+	if ! (
+		for fd in /proc/"$BASHPID"/fd/*; do
+			fd=${fd##*/}
+			[ "$fd" -le 2 ] || eval "exec $fd>&-"
+		done
+		exec unshare --mount --propagation private \
+			mmdebstrap "${args[@]}" "$release" "$dir.tmp" "deb $mirror $release main"
+	) >>"$dir.log" 2>&1; then
 		echo "root_build: mmdebstrap $release failed; the end of $dir.log:" >&2
 		tail -n 30 "$dir.log" >&2
 		rm -rf "$dir.tmp"

@@ -83,18 +83,6 @@ sysd_deb_depends() {
 		sed -e 's/|.*//' -e 's/(.*)//' -e 's/:any//' -e 's/[[:space:]]//g' | grep -v '^$'
 }
 
-# sysd_close_fds: close every descriptor above 2 of this shell.  mmdebstrap
-# hands apt a pipe as the lowest free descriptor, and sh cannot redirect
-# one above 9: under bats (which holds several open) the build would fail.
-sysd_close_fds() {
-	local fd
-	for fd in /proc/"$BASHPID"/fd/*; do
-		fd=${fd##*/}
-		[ "$fd" -gt 2 ] && eval "exec $fd>&-"
-	done
-	return 0
-}
-
 # sysd_roots_build RELEASE DEB: both roots of RELEASE (with and without
 # procps), built side by side; prints "VARIANT PATH" lines.
 sysd_roots_build() {
@@ -103,10 +91,8 @@ sysd_roots_build() {
 	mapfile -t deps < <(sysd_deb_depends "$deb")
 	for variant in procps noprocps; do
 		mapfile -t pkgs < <(sysd_root_packages "$release" "$variant")
-		(
-			sysd_close_fds
-			root_build "$release" "$release-systemd-$variant" "${pkgs[@]}" "${deps[@]}"
-		) >"$BATS_FILE_TMPDIR/root-$variant" 2>"$BATS_FILE_TMPDIR/root-$variant.err" &
+		root_build "$release" "$release-systemd-$variant" "${pkgs[@]}" "${deps[@]}" \
+			>"$BATS_FILE_TMPDIR/root-$variant" 2>"$BATS_FILE_TMPDIR/root-$variant.err" &
 	done
 	for variant in procps noprocps; do
 		wait -n || rc=1
