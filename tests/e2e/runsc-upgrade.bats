@@ -79,6 +79,21 @@ entry_and_docker_have() {
 	assert_equal "$(docker_runsc_line)" "/usr/bin/runsc $1"
 }
 
+# evidence STEP CONTAINER STARTED: what Docker says after STEP, in the log:
+# its version, the runsc runtime it lists, the container's StartedAt.
+evidence() {
+	printf '# %s: Docker %s lists runsc as "%s"; container %s StartedAt %s -> %s\n' "$1" \
+		"$(docker version --format '{{.Server.Version}}')" "$(docker_runsc_line)" \
+		"$2" "$3" "$(started_at "$2")" >&3
+}
+
+# hello: a container under runsc greets, and the log shows it.
+hello() {
+	run docker run --rm --runtime=runsc "$TEST_IMAGE" echo Hello from gVisor
+	printf '# docker run --runtime=runsc: %s\n' "$output" >&3
+	assert_output "Hello from gVisor"
+}
+
 upgrade_runsc_to() {
 	local version=$1
 	[ "$version" = "$FIRST" ] || gvisor_repo_publish "$REPO_DIR" "$version"
@@ -98,6 +113,7 @@ upgrade_runsc_to() {
 	started=$(started_at "$name")
 	run gvisor_apt install "$HG_DEB"
 	assert_success
+	evidence "apt install hersh-gvisor" "$name" "$started"
 	assert_file_exists "$HG_SOURCE_FILE"
 	admin_bytes_kept
 	entry_and_docker_have --network=none
@@ -106,21 +122,22 @@ upgrade_runsc_to() {
 
 	upgrade_runsc_to "$FIRST"
 	assert_output --partial "administrator's layout was put back"
+	evidence "apt upgrade to runsc $FIRST (trigger)" "$name" "$started"
 	cmp "$written" "$HG_DAEMON_JSON"
 	entry_and_docker_have --network=none
 	assert_equal "$(started_at "$name")" "$started"
-	run docker run --rm --runtime=runsc "$TEST_IMAGE" echo Hello from gVisor
-	assert_output "Hello from gVisor"
+	hello
 
 	upgrade_runsc_to "$LATER"
+	evidence "apt upgrade to runsc $LATER (trigger)" "$name" "$started"
 	cmp "$written" "$HG_DAEMON_JSON"
 	entry_and_docker_have --network=none
 	assert_equal "$(started_at "$name")" "$started"
-	run docker run --rm --runtime=runsc "$TEST_IMAGE" echo Hello from gVisor
-	assert_output "Hello from gVisor"
+	hello
 
 	run gvisor_apt remove hersh-gvisor
 	assert_success
+	evidence "apt remove hersh-gvisor" "$name" "$started"
 	cmp "$ADMIN" "$HG_DAEMON_JSON"
 	refute docker_lists_runsc
 	assert_equal "$(started_at "$name")" "$started"
