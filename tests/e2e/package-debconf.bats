@@ -83,7 +83,7 @@ preseed() {
 		yes
 	IN
 	assert_success
-	assert_output --partial 'The value "--debug-log=/tmp/$(id)/" cannot be used: it holds a character other than'
+	assert_output --partial 'The value "--debug-log=/tmp/$(id)/" cannot be used: it holds a character'
 	assert_output --partial 'The value "20240230" cannot be used: it is not a date that exists'
 	assert_output --partial 'The value "http://mirror.example/gvisor#releases" cannot be used: it holds one'
 	assert_output --partial 'The value "ftp://gvisor.dev/archive.key" cannot be used: it does not start with'
