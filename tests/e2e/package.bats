@@ -90,7 +90,11 @@ teardown() {
 }
 
 @test "purge removes the daemon.json the package created and leaves no state" {
-	[ ! -e "$HG_DAEMON_JSON" ] || skip "this host has its own daemon.json"
+	# A daemon.json of this host's own is put back after the test.
+	if [ -e "$HG_DAEMON_JSON" ]; then
+		rm -f "$HG_DAEMON_JSON"
+		dockerd_restart
+	fi
 	run pkg_install
 	assert_success
 	assert_file_exists "$HG_DAEMON_JSON"
@@ -434,7 +438,9 @@ teardown() {
 	assert_output --partial "stay until Docker is known to have read the file"
 	run grep -c '"runsc"' "$HG_DAEMON_JSON"
 	assert_output 0
-	grep -q '"runtimes": {}' "$HG_DAEMON_JSON"
+	# "runtimes" stays (empty when runsc was its only entry): a reload
+	# keeps the runtimes of a file that names none.
+	jq -e 'has("runtimes")' "$HG_DAEMON_JSON" >/dev/null
 	# The admin reloads Docker later: it drops the runtime.
 	kill -HUP "$(dockerd_pid)"
 	local _

@@ -1,19 +1,20 @@
 #!/usr/bin/env bats
 # Install first, run a suite, compare: the package is installed with
 # non-default debconf answers on a host whose admin wrote their own
-# daemon.json; then tests/e2e/package.bats (which installs, removes and
-# purges the package many times) runs on that same host; afterwards the
+# daemon.json; then the package suites that install from a gVisor-style
+# repository (apt source, key and pin; runsc upgrades; install, remove and
+# purge with an admin's daemon.json) run on that same host; afterwards the
 # package, its answers, daemon.json, /etc/apt, /var/lib/hersh-gvisor and
 # the gVisor keyring must be exactly as before, and the suite must have
 # run and passed with the package installed beforehand.
 #
 # Root; the host is a throwaway root (tests/run: preinstalled@RELEASE), with
 # a policy-rc.d exiting 101 as on the machines the tests run on.
-#   HERSH_SUITE=tests/e2e/other.bats  runs another suite instead
+#   HERSH_SUITE="tests/e2e/package.bats"  runs other suites instead
 
 load ../lib/common
 
-SUITE=${HERSH_SUITE:-tests/e2e/package.bats}
+SUITE=${HERSH_SUITE:-tests/e2e/package-apt.bats tests/e2e/runsc-upgrade.bats}
 DAEMON_JSON=/etc/docker/daemon.json
 
 setup_file() {
@@ -36,10 +37,15 @@ setup_file() {
 	debconf-get-selections | awk '$1 == "hersh-gvisor"' | sort >"$w/debconf.before"
 	"$HERSH_SRC/tests/host/snapshot" >"$w/snapshot.before"
 	local rc=0
-	bats --tap --timing "$HERSH_SRC/$SUITE" >"$w/suite.tap" 2>&1 || rc=$?
+	local -a files=()
+	local f
+	for f in $SUITE; do
+		files+=("$HERSH_SRC/$f")
+	done
+	bats --tap --timing "${files[@]}" >"$w/suite.tap" 2>&1 || rc=$?
 	echo "$rc" >"$w/suite.rc"
 	# Its TAP, as comments in this file's (tests/run counts only this file's).
-	sed "s|^|# $SUITE: |" "$w/suite.tap" >&3
+	sed "s|^|# suite: |" "$w/suite.tap" >&3
 	"$HERSH_SRC/tests/host/snapshot" >"$w/snapshot.after"
 }
 
