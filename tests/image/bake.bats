@@ -94,7 +94,11 @@ setup() {
 @test "no dockerd ever ran in the image: no pidfile, no socket" {
 	assert_file_not_exist "$IMG/run/docker.pid"
 	assert_file_not_exist "$IMG/run/docker.sock"
-	assert_file_not_exist "$IMG/var/run/docker.pid"
+	# /var/run is the image's link to /run (already checked); followed from
+	# here, it would name this host's /run.
+	if [ ! -L "$IMG/var/run" ]; then
+		assert_file_not_exist "$IMG/var/run/docker.pid"
+	fi
 }
 
 @test "the maintainer scripts said the apt source was skipped because apt-source is false" {

@@ -86,16 +86,19 @@ sysd_deb_depends() {
 # sysd_roots_build RELEASE DEB: both roots of RELEASE (with and without
 # procps), built side by side; prints "VARIANT PATH" lines.
 sysd_roots_build() {
-	local release=$1 deb=$2 variant rc=0
-	local -a deps pkgs
+	local release=$1 deb=$2 variant pid rc=0
+	local -a deps pkgs pids=()
 	mapfile -t deps < <(sysd_deb_depends "$deb")
 	for variant in procps noprocps; do
 		mapfile -t pkgs < <(sysd_root_packages "$release" "$variant")
 		root_build "$release" "$release-systemd-$variant" "${pkgs[@]}" "${deps[@]}" \
 			>"$BATS_FILE_TMPDIR/root-$variant" 2>"$BATS_FILE_TMPDIR/root-$variant.err" &
+		pids+=("$!")
 	done
-	for variant in procps noprocps; do
-		wait -n || rc=1
+	# By pid: a build that ended at once (a cached root) may already be
+	# reaped, and "wait -n" would then find no job left and fail.
+	for pid in "${pids[@]}"; do
+		wait "$pid" || rc=1
 	done
 	if [ "$rc" != 0 ]; then
 		cat "$BATS_FILE_TMPDIR"/root-*.err >&2
