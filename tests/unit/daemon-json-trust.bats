@@ -52,6 +52,17 @@ scratch() {
 	F=$D/daemon.json
 }
 
+# stop_after_read ARGS...: the tool, run as -c F ARGS on a fresh copy of
+# tabs.json, frozen just after it read F (stop_at).
+stop_after_read() {
+	local k
+	cp "$FX/tabs.json" "$F"
+	k=$(nth_call read "<$F>" -q -c "$F" "$@")
+	[ -n "$k" ] || fail "no read of $F seen"
+	cp "$FX/tabs.json" "$F"
+	stop_at read "$k" -c "$F" "$@"
+}
+
 # identity FILE: inode, full-precision mtime and checksum.
 identity() {
 	stat -c '%i %y' "$1"
@@ -60,11 +71,7 @@ identity() {
 
 @test "a file replaced by another writer between read and rename is not overwritten: their edit is kept" {
 	require_cmd strace
-	cp "$FX/tabs.json" "$F"
-	k=$(nth_call read "<$F>" -q -c "$F" add runsc /usr/bin/runsc)
-	[ -n "$k" ] || fail "no read of $F seen"
-	cp "$FX/tabs.json" "$F"
-	stop_at read "$k" -c "$F" add runsc /usr/bin/runsc
+	stop_after_read add runsc /usr/bin/runsc
 	printf '{"their-edit": true}\n' >"$D/theirs"
 	mv "$D/theirs" "$F"
 	resume
@@ -94,11 +101,7 @@ identity() {
 	victim=$BATS_TEST_TMPDIR/victim
 	printf 'root:x:0:0:root:/root:/bin/bash\n' >"$victim"
 	before=$(identity "$victim")
-	cp "$FX/tabs.json" "$F"
-	k=$(nth_call read "<$F>" -q -c "$F" add runsc /usr/bin/runsc)
-	[ -n "$k" ] || fail "no read of $F seen"
-	cp "$FX/tabs.json" "$F"
-	stop_at read "$k" -c "$F" add runsc /usr/bin/runsc
+	stop_after_read add runsc /usr/bin/runsc
 	ln -s "$victim" "$D/swap"
 	mv -T "$D/swap" "$F"
 	resume
@@ -245,11 +248,7 @@ identity() {
 
 @test "the lock is a root-only file beside daemon.json while held, and gone after" {
 	require_cmd strace
-	cp "$FX/tabs.json" "$F"
-	k=$(nth_call read "<$F>" -q -c "$F" add runsc /usr/bin/runsc)
-	[ -n "$k" ] || fail "no read of $F seen"
-	cp "$FX/tabs.json" "$F"
-	stop_at read "$k" -q -c "$F" add runsc /usr/bin/runsc
+	stop_after_read -q add runsc /usr/bin/runsc
 	[ -f "$D/.daemon.json.hersh-lock" ] || fail "no lock file while the lock is held"
 	assert_equal "$(stat -c '%a %u' "$D/.daemon.json.hersh-lock")" "600 $(id -u)"
 	resume
@@ -259,11 +258,7 @@ identity() {
 
 @test "a lock held by another hersh-daemon-json times out after --lock-timeout naming its pid" {
 	require_cmd strace
-	cp "$FX/tabs.json" "$F"
-	k=$(nth_call read "<$F>" -q -c "$F" add runsc /usr/bin/runsc)
-	[ -n "$k" ] || fail "no read of $F seen"
-	cp "$FX/tabs.json" "$F"
-	stop_at read "$k" -q -c "$F" add runsc /usr/bin/runsc
+	stop_after_read -q add runsc /usr/bin/runsc
 	t0=$SECONDS
 	run --separate-stderr "$DJ" --lock-timeout 1 -c "$F" remove crun
 	assert_failure 1
