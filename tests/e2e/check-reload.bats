@@ -25,11 +25,15 @@ has_validate() {
 reload_and_wait() {
 	local log n _
 	log=/proc/$(dockerd_pid)/fd/2
-	n=$(grep -c 'Got signal to reload configuration' "$log")
+	n=$(grep -c 'Got signal to reload configuration' "$log" || true)
 	dockerd_reload
 	for _ in $(seq 1 100); do
+		# The outcome follows the last signal line, after however many
+		# other lines (Docker 26 logs more in between than 20.10).
 		[ "$(grep -c 'Got signal to reload configuration' "$log")" -gt "$n" ] &&
-			tail -n 5 "$log" | grep -q 'Reloaded configuration\|level=error' && return 0
+			awk '/Got signal to reload configuration/ { hit = 0; next }
+				/Reloaded configuration|level=error/ { hit = 1 }
+				END { exit !hit }' "$log" && return 0
 		sleep 0.1
 	done
 	echo "dockerd logged no reload" >&2
