@@ -245,7 +245,7 @@ evil_dir() {
 # background; prints its pid (evil_remove ends it).
 # evil_dockerd DIR --as-root ARGS...: DIR/bin/dockerd run by root.
 evil_dockerd() {
-	local dir=$1 pid _
+	local dir=$1
 	shift
 	if [ "${1:-}" = --as-root ]; then
 		shift
@@ -253,9 +253,15 @@ evil_dockerd() {
 	else
 		setpriv --reuid=nobody --regid=nogroup --clear-groups "$dir/dockerd" "$@" </dev/null >/dev/null 2>&1 &
 	fi
-	pid=$!
+	evil_track "$!"
+}
+
+# evil_track PID: a forged dockerd started in the background, ended by
+# evil_remove; waits until it runs as dockerd (setpriv or unshare has
+# exec'd it) and prints PID.
+evil_track() {
+	local pid=$1 _
 	printf '%s\n' "$pid" >>"$BATS_FILE_TMPDIR/evil-pids"
-	# Until it runs as dockerd (setpriv has exec'd the script).
 	for _ in $(seq 1 50); do
 		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] && break
 		sleep 0.1

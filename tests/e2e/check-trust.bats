@@ -76,12 +76,7 @@ refute_evil_ran() {
 	cp /bin/bash "$dir/dockerd"
 	unshare --mount --propagation private "$dir/dockerd" -c 'while :; do sleep 1; done' \
 		dockerd --add-runtime "runsc=$evil/runsc" </dev/null >/dev/null 2>&1 &
-	pid=$!
-	printf '%s\n' "$pid" >>"$BATS_FILE_TMPDIR/evil-pids"
-	for _ in $(seq 1 50); do
-		[ "$(cat "/proc/$pid/comm" 2>/dev/null)" = dockerd ] && break
-		sleep 0.1
-	done
+	pid=$(evil_track "$!")
 	run hersh-gvisor-check
 	assert_failure 1
 	refute_evil_ran "$evil"
