@@ -1,6 +1,10 @@
 #!/usr/bin/env bats
-# hersh-apt-source on the real host's /etc/apt (root; run under the host lock:
-#   flock /run/hersh-host.lock bats tests/aptsource/host.bats).
+# hersh-apt-source on the real host's /etc/apt (root).  tests/run runs it
+# with /etc/apt, /usr/share/keyrings and /var/lib as throwaway overlays of
+# themselves, so nothing it does reaches the host even if it is stopped
+# half way; by hand:
+#   sudo tests/host/overlay /etc/apt /usr/share/keyrings /var/lib -- \
+#       flock /run/hersh-host.lock bats tests/aptsource/host.bats
 # Every other source is moved aside for the test, so apt only ever talks to
 # the signed mirror on 127.0.0.1; /etc/apt, the keyring and the tool's state
 # are put back afterwards.  apt-get update uses private lists and no caches,
