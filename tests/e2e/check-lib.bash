@@ -6,7 +6,8 @@
 #     load ../lib/common
 #     load ../lib/docker
 #     load check-lib
-# Needs root and dockerd; run under the host lock:
+# Needs root and dockerd.  tests/run runs each file in a throwaway root of
+# each release (stage check@R); by hand, under the host lock:
 #     flock /run/hersh-host.lock bats tests/e2e/check*.bats
 
 DAEMON_JSON=/etc/docker/daemon.json
