@@ -28,7 +28,8 @@ JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c)
 APT_LIBS     := $(shell $(PKG_CONFIG) --libs apt-pkg 2>/dev/null || echo -lapt-pkg)
 
 WARN      := -Wall -Wextra
-MY_CPPFLAGS := -Isrc -D_GNU_SOURCE -DHERSH_VERSION=\"$(VERSION)\" $(CPPFLAGS)
+GEN       := $(BUILDDIR)/gen
+MY_CPPFLAGS := -Isrc -I$(GEN) -D_GNU_SOURCE -DHERSH_VERSION=\"$(VERSION)\" $(CPPFLAGS)
 MY_CFLAGS   := -std=c11 $(WARN) $(CFLAGS)
 MY_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS)
 
@@ -54,15 +55,47 @@ MANPAGES    := $(wildcard man/*.[1-8])
 
 obj = $(patsubst src/%,$(BUILDDIR)/%.o,$(1))
 
+# The upstream facts (src/upstream.facts), generated once per build into
+# what each language reads: facts.h for C, facts.sh for the shell library
+# (see docs/design.md).  The C programs get the installed paths; facts.sh
+# comes in two kinds: the tree's (build/share/hersh-gvisor, for the tests:
+# helpers in build/) and the installed one.
+FACTS      := src/upstream.facts
+FACTS_GEN  := src/gen/facts
+SHIPPED_KEY := src/keys/gvisor-archive.key
+PATHS_INST := SBINDIR=$(SBINDIR) DATADIR=$(DATADIR) SHIPPED_KEY=$(DATADIR)/gvisor-archive.key
+PATHS_TREE := SBINDIR=$(abspath $(BUILDDIR)) DATADIR=$(abspath $(BUILDDIR)/share/hersh-gvisor) \
+	      SHIPPED_KEY=$(abspath $(SHIPPED_KEY))
+
+$(GEN)/facts.h: $(FACTS) $(FACTS_GEN) Makefile
+	@mkdir -p $(@D)
+	$(FACTS_GEN) c $(FACTS) $(PATHS_INST) VERSION=$(VERSION) >$@.tmp && mv $@.tmp $@
+
+$(GEN)/facts-install.sh: $(FACTS) $(FACTS_GEN) Makefile
+	@mkdir -p $(@D)
+	$(FACTS_GEN) sh $(FACTS) $(PATHS_INST) VERSION=$(VERSION) >$@.tmp && mv $@.tmp $@
+
+$(BUILDDIR)/share/hersh-gvisor/facts.sh: $(FACTS) $(FACTS_GEN) Makefile
+	@mkdir -p $(@D)
+	$(FACTS_GEN) sh $(FACTS) $(PATHS_TREE) VERSION=$(VERSION) >$@.tmp && mv $@.tmp $@
+
+# The shipped gVisor key must be the one the facts name: exactly one
+# primary key, with that fingerprint (gpg lists it in a throwaway home).
+$(GEN)/key-checked: $(SHIPPED_KEY) $(FACTS) src/gen/check-key
+	@mkdir -p $(@D)
+	src/gen/check-key $(SHIPPED_KEY) $$(sed -n 's/^FINGERPRINT=//p' $(FACTS))
+	@touch $@
+
 PROGS := $(BUILDDIR)/hersh-daemon-json $(BUILDDIR)/hersh-apt-source
 
-all: $(PROGS) $(TEST_PROGS)
+all: $(PROGS) $(TEST_PROGS) $(GEN)/key-checked $(GEN)/facts-install.sh \
+	$(BUILDDIR)/share/hersh-gvisor/facts.sh
 
-$(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*/*.h)
+$(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*/*.h) $(GEN)/facts.h
 	@mkdir -p $(@D)
 	$(CC) $(MY_CPPFLAGS) $(JSONC_CFLAGS) $(MY_CFLAGS) -c -o $@ $<
 
-$(BUILDDIR)/%.cc.o: src/%.cc $(wildcard src/*/*.h)
+$(BUILDDIR)/%.cc.o: src/%.cc $(wildcard src/*/*.h) $(GEN)/facts.h
 	@mkdir -p $(@D)
 	$(CXX) $(MY_CPPFLAGS) $(MY_CXXFLAGS) -c -o $@ $<
 
@@ -72,7 +105,7 @@ $(BUILDDIR)/hersh-daemon-json: $(call obj,$(DJ_SRCS))
 $(BUILDDIR)/hersh-apt-source: $(call obj,$(AS_SRCS) $(AS_CXXSRCS))
 	$(CXX) $(MY_CXXFLAGS) $(LDFLAGS) -o $@ $^ $(APT_LIBS)
 
-$(BUILDDIR)/test-%: tests/unit/%-driver.c $(LIB_SRCS) $(wildcard src/lib/*.h)
+$(BUILDDIR)/test-%: tests/unit/%-driver.c $(LIB_SRCS) $(wildcard src/lib/*.h) $(GEN)/facts.h
 	@mkdir -p $(@D)
 	$(CC) $(MY_CPPFLAGS) $(MY_CFLAGS) $(LDFLAGS) -o $@ $(filter %.c,$^)
 
@@ -81,6 +114,8 @@ install: all
 	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
 	for s in $(SCRIPTS); do [ ! -f $$s ] || install -m 0755 $$s $(DESTDIR)$(BINDIR)/; done
 	for s in $(DATA); do [ ! -f $$s ] || install -m 0644 $$s $(DESTDIR)$(DATADIR)/; done
+	install -m 0644 $(GEN)/facts-install.sh $(DESTDIR)$(DATADIR)/facts.sh
+	install -m 0644 $(SHIPPED_KEY) $(DESTDIR)$(DATADIR)/gvisor-archive.key
 	for m in $(MANPAGES); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 
 # Unit tests: any user; tests needing root or Docker skip themselves.
@@ -93,7 +128,7 @@ check-sanitize:
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 	  HERSH_BIN_DIR=$(CURDIR)/build-san bats tests/unit
 
-$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(wildcard src/*/*.h)
+$(BUILDDIR)/fuzz-dj-edit: tests/fuzz/fuzz_dj_edit.c $(DJ_PURE) $(wildcard src/*/*.h) $(GEN)/facts.h
 	@mkdir -p $(@D)
 	clang $(MY_CPPFLAGS) $(JSONC_CFLAGS) -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined -o $@ $(filter %.c,$^) $(JSONC_LIBS)
 
