@@ -49,8 +49,19 @@ AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
 # Test drivers of the lib (tests/unit/NAME-driver.c for tests/unit/NAME.bats):
 # path resolution, replace and remove (dirpath); the lock (lock).
 TEST_PROGS  := $(BUILDDIR)/test-dirpath $(BUILDDIR)/test-lock
-SCRIPTS     := src/check/hersh-gvisor-check	# to BINDIR: any docker-group user runs it
-DATA        := src/maintscript/common.sh
+# The shell side: one library (src/shell/lib.sh, sourced by the
+# maintainer scripts, the config script and the check) and the check's
+# parts (src/check/*.sh), installed in DATADIR with the generated facts.sh;
+# the check itself (src/check/hersh-gvisor-check) goes to BINDIR with
+# DATADIR written into it.  The tree's copy of that data directory is
+# $(BUILDDIR)/share/hersh-gvisor, and $(BUILDDIR)/hersh-gvisor-check runs
+# from it: the tests run the tree as the package would.
+SHELL_LIB   := src/shell/lib.sh
+CHECK_MAIN  := src/check/hersh-gvisor-check
+CHECK_PARTS := $(wildcard src/check/*.sh)
+TREE_SHARE  := $(BUILDDIR)/share/hersh-gvisor
+TREE_SHELL  := $(TREE_SHARE)/lib.sh $(patsubst src/check/%,$(TREE_SHARE)/check/%,$(CHECK_PARTS)) \
+	       $(BUILDDIR)/hersh-gvisor-check
 MANPAGES    := $(wildcard man/*.[1-8])
 
 obj = $(patsubst src/%,$(BUILDDIR)/%.o,$(1))
@@ -89,7 +100,21 @@ $(GEN)/key-checked: $(SHIPPED_KEY) $(FACTS) src/gen/check-key
 PROGS := $(BUILDDIR)/hersh-daemon-json $(BUILDDIR)/hersh-apt-source
 
 all: $(PROGS) $(TEST_PROGS) $(GEN)/key-checked $(GEN)/facts-install.sh \
-	$(BUILDDIR)/share/hersh-gvisor/facts.sh
+	$(BUILDDIR)/share/hersh-gvisor/facts.sh $(TREE_SHELL)
+
+$(TREE_SHARE)/lib.sh: $(SHELL_LIB)
+	@mkdir -p $(@D)
+	cp $< $@
+
+$(TREE_SHARE)/check/%.sh: src/check/%.sh
+	@mkdir -p $(@D)
+	cp $< $@
+
+# The check with its data directory written in (the tree's here, the
+# installed one by make install).
+$(BUILDDIR)/hersh-gvisor-check: $(CHECK_MAIN) Makefile
+	@mkdir -p $(@D)
+	sed 's|@DATADIR@|$(abspath $(TREE_SHARE))|g' $< >$@.tmp && chmod 0755 $@.tmp && mv $@.tmp $@
 
 $(BUILDDIR)/%.c.o: src/%.c $(wildcard src/*/*.h) $(GEN)/facts.h
 	@mkdir -p $(@D)
@@ -112,9 +137,11 @@ $(BUILDDIR)/test-%: tests/unit/%-driver.c $(LIB_SRCS) $(wildcard src/lib/*.h) $(
 install: all
 	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) $(DESTDIR)$(DATADIR) $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man7 $(DESTDIR)$(MANDIR)/man8
 	install -m 0755 $(PROGS) $(DESTDIR)$(SBINDIR)/
-	for s in $(SCRIPTS); do [ ! -f $$s ] || install -m 0755 $$s $(DESTDIR)$(BINDIR)/; done
-	for s in $(DATA); do [ ! -f $$s ] || install -m 0644 $$s $(DESTDIR)$(DATADIR)/; done
+	sed 's|@DATADIR@|$(DATADIR)|g' $(CHECK_MAIN) >$(BUILDDIR)/hersh-gvisor-check.install
+	install -m 0755 $(BUILDDIR)/hersh-gvisor-check.install $(DESTDIR)$(BINDIR)/hersh-gvisor-check
+	install -m 0644 $(SHELL_LIB) $(DESTDIR)$(DATADIR)/lib.sh
 	install -m 0644 $(GEN)/facts-install.sh $(DESTDIR)$(DATADIR)/facts.sh
+	[ -z "$(CHECK_PARTS)" ] || { install -d $(DESTDIR)$(DATADIR)/check && install -m 0644 $(CHECK_PARTS) $(DESTDIR)$(DATADIR)/check/; }
 	install -m 0644 $(SHIPPED_KEY) $(DESTDIR)$(DATADIR)/gvisor-archive.key
 	for m in $(MANPAGES); do install -m 0644 $$m $(DESTDIR)$(MANDIR)/man$${m##*.}/; done
 
