@@ -1,66 +1,118 @@
 # shellcheck shell=sh
-# hersh-gvisor maintainer-script library, installed as
-# /usr/share/hersh-gvisor/common.sh and sourced by postinst and prerm after
-# /usr/share/debconf/confmodule.  POSIX sh.
+# hersh-gvisor's shell library, installed as /usr/share/hersh-gvisor/lib.sh.
+# Sourced by the maintainer scripts (postinst, prerm), the debconf config
+# script and hersh-gvisor-check (bash).  POSIX sh.  Model: git's
+# git-sh-setup: the rules live here once, the callers orchestrate.
 #
-# With debconf loaded, standard output belongs to debconf: everything here
-# writes to standard error, and helper output is captured.
+# Loading it defines functions and nothing else; the caller sets HG_DATADIR
+# (the directory holding this file and facts.sh) and calls hg_init, which
+# sets every variable below from the generated facts, whatever the
+# environment held: nothing from the caller's environment reaches a
+# command run as root.  Tests change the variables after hg_init.
 #
-# Every function reports failure by its exit status and checks the status
-# of each step itself (`step || return 1`): callers test them in `if`, where
-# `set -e` is off.
+# The shell never opens, reads, copies, hashes or compares daemon.json,
+# the files of the state directory or the paths recorded there, and never
+# decodes JSON: hersh-daemon-json and hersh-apt-source do, and answer in
+# their line-oriented porcelain (their man pages, PORCELAIN).
 #
-# State in /var/lib/hersh-gvisor/ (what this package added), each file
-# written only after the change it records was made:
-#   docker-runtime  `hersh-daemon-json show runsc` of the entry we wrote
-#   docker-default  present when we set "default-runtime": "runsc"
-#   docker-created  present when we created daemon.json
-#   docker-dir      present when we created its directory
-#   network-none    present when --network=none was given to the runtime
-#                   because runsc is too old for the kernel (it says why)
-#   daemon.json     a copy of daemon.json as this package last left it, so
-#                   that a re-formatting by runsc's own package (`runsc
-#                   install`) can be undone with `restore-layout`
-#   apt-conf        sha256sum of /etc/apt/apt.conf.d/50hersh-gvisor as
-#                   written (or accepted) by the postinst
-#   apt-source      hersh-apt-source's own record (sha256sum format)
-# postrm purge cannot use this file (it is gone by then) and repeats the
-# purge steps inline.
+# Every function reports failure by its exit status and checks each step
+# itself (`step || return 1`): callers test them in `if`, where `set -e`
+# is off.  Functions named hg_*_facts or documented as "sets" gather facts
+# into variables and print nothing; the others print the summary lines of
+# a maintainer script (hg_say, on standard error: with debconf loaded,
+# standard output belongs to debconf).
+#
+# Variables (set by hg_init unless said otherwise):
+#   HG_FACT_*           gVisor's upstream facts and the installed paths
+#                       (facts.sh, generated from src/upstream.facts)
+#   HG_DJ, HG_AS        hersh-daemon-json, hersh-apt-source
+#   HG_STATE            the state directory (/var/lib/hersh-gvisor)
+#   HG_DAEMON_JSON      Docker's daemon.json
+#   HG_RUNSC, HG_NAME   the runtime binary and its name in daemon.json
+#   HG_DOCKER_*         Docker's unit, pidfile, socket, log file
+#   HG_DOCKERD_BINS     where a dockerd binary is looked for
+#   HG_POLICY_RC_D      policy-rc.d
+#   HG_SYSTEMD_DIR      present when systemd runs
+#   HG_PROC             /proc
+#   HG_WAIT_SECONDS     how long a reload is waited for
+#   HG_PROBE_SECONDS    how long a sandbox probe may take
+#   HG_IS_ROOT          1 when running as root
+#   HG_WHY              why the last check said no
+# Answers (hg_read_debconf): HG_CONFIGURE_DOCKER, HG_DEFAULT_RUNTIME,
+#   HG_RUNTIME_ARGS, HG_DOCKER_ACTION, HG_APT_SOURCE, HG_APT_PIN,
+#   HG_APT_SUITE, HG_APT_URI, HG_KEY_URL, HG_KEY_FPR, HG_PLATFORM
+# daemon.json and the state (hg_dj_facts): HG_FILE (present|missing),
+#   HG_HAS_RUNTIMES, HG_CUR_DEFAULT, HG_CUR_PATH, HG_CUR_ARGS (the entry's
+#   arguments, space-separated), HG_CUR_LINE (path and arguments), HG_ENTRY
+#   (absent|ours|upstream|foreign), HG_RECORDED (yes|no), HG_SAVED
+#   (same|layout|content|none), HG_MARKS (the marks, space-separated)
+# Docker (hg_dockerd_facts): HG_DOCKERD_PID, HG_DOCKERD_EXE (what to run
+#   for --validate), HG_DOCKERD_SOCK, HG_DOCKERD_ARGS_*, HG_DOCKERD_NOTE
+#   (dockerd processes passed over, and why)
+# runsc (hg_runsc_facts): HG_RUNSC_VERSION, HG_RUNSC_DATE, HG_RUNSC_PLATFORMS
+# What this run did: HG_CHANGED (daemon.json changed), HG_TIDY (a removal's
+#   placeholders to take out: yes or runc), HG_CONFIRMED (Docker took the
+#   file), HG_DOCKER_DOWN (Docker does not run), HG_EXP_RT (what the entry
+#   should be for Docker: ours, foreign, absent), HG_NEXT (the step left to
+#   the admin, for the summary)
 
-HG_STATE=/var/lib/hersh-gvisor
-HG_DAEMON_JSON=/etc/docker/daemon.json
-HG_RUNSC=/usr/bin/runsc
-HG_NAME=runsc
-HG_DJ=/usr/sbin/hersh-daemon-json
-HG_AS=/usr/sbin/hersh-apt-source
-HG_APT_CONF=/etc/apt/apt.conf.d/50hersh-gvisor
-HG_APT_METHODS=/usr/lib/apt/methods
-HG_DOCKER_PIDFILE=/var/run/docker.pid
-HG_DOCKER_UNIT=docker.service
-HG_DOCKER_LOG=/var/log/docker.log
-HG_DOCKERD_BINS="/usr/sbin/dockerd /usr/bin/dockerd"
-HG_POLICY_RC_D=/usr/sbin/policy-rc.d
-HG_SYSTEMD_DIR=/run/systemd/system
-HG_WAIT_SECONDS=15
-# gVisor's fix for issue 10704 (sandbox networking on Linux >= 6.11).
-HG_RUNSC_FIXED=20240807
+# shellcheck disable=SC2034,SC2153 # the variables are the library's interface; HG_FACT_* come from facts.sh
+HG_LIB_API=2
+HG_TAB='	'
+HG_NL='
+'
 
-# Upstream defaults of the apt questions (as in the templates), used when
-# an answer is not valid.
-HG_DEF_SUITE=release
-HG_DEF_URI=https://storage.googleapis.com/gvisor/releases
-HG_DEF_KEY_URL=https://gvisor.dev/archive.key
-HG_DEF_FPR=6F1DF85E3A71C24918E727D56FC6D554E32BD943
+# ------------------------------------------------------------------ setup
 
-HG_TAB=$(printf '\t')
+# hg_init: every variable from the facts; nothing from the environment.
+hg_init() {
+	# shellcheck source=/dev/null # generated: build/share/hersh-gvisor/facts.sh
+	. "${HG_DATADIR:?HG_DATADIR names the directory of the library}/facts.sh" || return 1
+	HG_DJ=$HG_FACT_SBINDIR/hersh-daemon-json
+	HG_AS=$HG_FACT_SBINDIR/hersh-apt-source
+	HG_STATE=/var/lib/hersh-gvisor
+	HG_DAEMON_JSON=/etc/docker/daemon.json
+	HG_RUNSC=/usr/bin/runsc
+	HG_NAME=runsc
+	HG_DOCKER_PIDFILE=/var/run/docker.pid
+	HG_DOCKER_SOCKET=/var/run/docker.sock
+	HG_DOCKER_UNIT=docker.service
+	HG_DOCKER_LOG=/var/log/docker.log
+	HG_DOCKERD_BINS="/usr/sbin/dockerd /usr/bin/dockerd"
+	HG_POLICY_RC_D=/usr/sbin/policy-rc.d
+	HG_SYSTEMD_DIR=/run/systemd/system
+	HG_PROC=/proc
+	HG_WAIT_SECONDS=15
+	HG_PROBE_SECONDS=20
+	HG_IS_ROOT=0
+	[ "$(id -u)" != 0 ] || HG_IS_ROOT=1
+	HG_KERNEL=$(uname -r)
+	HG_WHY=''
+	HG_CHANGED=''
+	HG_TIDY=''
+	HG_CONFIRMED=''
+	HG_DOCKER_DOWN=''
+	HG_EXP_RT=''
+	HG_NEXT=''
+	HG_DOCKERD_PID=''
+	HG_DOCKERD_SOCK=''
+}
 
-HG_CHANGED=
-HG_TIDY=
-HG_CONFIRMED=
-HG_DOCKER_DOWN=
-HG_EXP_RT=
-HG_EXP_LINE=
-HG_NEXT=
+# hg_seam VAR: the value of the test seam VAR (an environment variable
+# naming a file or directory) when it may be used: always for a user; as
+# root only when what it names belongs to root and is not writable by
+# others (hg_trusted).  Prints it; fails (HG_WHY says why) otherwise.
+hg_seam() {
+	eval "hg_v=\${$1:-}"
+	[ -n "$hg_v" ] || { HG_WHY="$1 is not set"; return 1; }
+	if [ "$HG_IS_ROOT" = 1 ] && ! hg_trusted "$hg_v"; then
+		HG_WHY="$1=$hg_v is ignored: $HG_WHY"
+		return 1
+	fi
+	printf '%s\n' "$hg_v"
+}
+
+# ----------------------------------------------------------------- output
 
 hg_say() {
 	printf 'hersh-gvisor: %s\n' "$*" >&2
@@ -73,159 +125,115 @@ hg_say_lines() {
 	done
 }
 
-# ------------------------------------------------------------ validation
-# BEGIN validate: copied into the debconf config script at build time
-# (debian/rules), so that both check answers by the same rules.  Each
-# hg_valid_* returns non-zero with the reason in HG_WHY.
-HG_NL='
-'
+# The summary's last lines: the check, then the step that is still to do.
+hg_done() {
+	hg_say "run hersh-gvisor-check to verify the setup"
+	if [ -n "$HG_NEXT" ]; then
+		hg_say "next step: $HG_NEXT"
+	fi
+}
 
-# hg_no_bad_chars VALUE: printable ASCII (0x21-0x7e) without the characters
-# apt or a URI cannot take literally.
-hg_no_bad_chars() {
-	case $1 in
-	*"$HG_NL"*) HG_WHY="it holds a line break"; return 1 ;;
-	esac
-	if printf '%s' "$1" | LC_ALL=C grep -q '[^!-~]'; then
-		HG_WHY="it holds a space, a control character or a non-ASCII character"
+# hg_field N LINE: field N (1-based) of a porcelain LINE (tab-separated).
+hg_field() {
+	printf '%s\n' "$2" | cut -f "$1"
+}
+
+# ------------------------------------------------------------------ trust
+
+# hg_trusted PATH: root may trust PATH: it and every directory above it
+# belong to root and are not writable by others (the C rule:
+# hersh-daemon-json trusted).  HG_WHY says why not.
+hg_trusted() {
+	HG_WHY=''
+	if [ ! -x "$HG_DJ" ]; then
+		HG_WHY="$HG_DJ is missing, so $1 cannot be checked"
 		return 1
 	fi
-	case $1 in
-	*'#'* | *'['* | *']'* | *'"'* | *'\'* | *"'"* | *'<'* | *'>'* | *'{'* | *'}'* | *'|'* | *'^'* | *'`'*)
-		HG_WHY="it holds one of the characters # [ ] \" \\ ' < > { } | ^ \`"
-		return 1 ;;
+	hg_out=$("$HG_DJ" trusted -- "$1" 2>&1) && return 0
+	case $hg_out in
+	untrusted"$HG_TAB"*) HG_WHY=$(hg_field 3- "$hg_out") ;;
+	*) HG_WHY=$hg_out ;;
 	esac
-	return 0
-}
-
-# hg_uri_host_ok SCHEME REST: a network scheme needs a host.
-hg_uri_host_ok() {
-	case $1 in
-	file | copy | mirror+file) return 0 ;;
-	esac
-	case $2 in
-	'' | /*)
-		HG_WHY="no host after $1://"
-		return 1 ;;
-	esac
-	return 0
-}
-
-# hg_valid_uri URI: a repository URI apt can use: SCHEME://REST with a
-# scheme apt has a method for here.
-hg_valid_uri() {
-	[ -n "$1" ] || { HG_WHY="it is empty"; return 1; }
-	hg_no_bad_chars "$1" || return 1
-	case $1 in
-	*://*) ;;
-	*) HG_WHY="it is not of the form SCHEME://..."; return 1 ;;
-	esac
-	hg_scheme=${1%%://*}
-	case $hg_scheme in
-	http | https | file | copy | mirror | mirror+http | mirror+https | mirror+file | tor+http | tor+https) ;;
-	*)
-		HG_WHY="scheme '$hg_scheme' is not one of http, https, file, copy, mirror, mirror+http, mirror+https, mirror+file, tor+http, tor+https"
-		return 1 ;;
-	esac
-	hg_method=${hg_scheme%%+*}
-	if [ ! -e "$HG_APT_METHODS/$hg_method" ]; then
-		HG_WHY="apt has no '$hg_method' method here ($HG_APT_METHODS/$hg_method is missing)"
-		return 1
-	fi
-	hg_uri_host_ok "$hg_scheme" "${1#*://}"
-}
-
-# hg_valid_key_url URL: where the key is fetched: http, https or file.
-hg_valid_key_url() {
-	[ -n "$1" ] || { HG_WHY="it is empty"; return 1; }
-	hg_no_bad_chars "$1" || return 1
-	case $1 in
-	http://* | https://* | file://*) ;;
-	*) HG_WHY="it does not start with http://, https:// or file://"; return 1 ;;
-	esac
-	hg_uri_host_ok "${1%%://*}" "${1#*://}"
-}
-
-# hg_fpr_normal FPR: the fingerprint without spaces and 0x, upper case.
-hg_fpr_normal() {
-	hg_f=$(printf '%s' "$1" | tr -d ' ' | tr 'abcdef' 'ABCDEF')
-	case $hg_f in
-	0x* | 0X*) hg_f=${hg_f#??} ;;
-	esac
-	printf '%s\n' "$hg_f"
-}
-
-# hg_valid_fpr FPR: 40 or 64 hexadecimal digits (spaces and 0x allowed).
-hg_valid_fpr() {
-	hg_f=$(hg_fpr_normal "$1")
-	if [ -z "$hg_f" ] || ! printf '%s\n' "$hg_f" | LC_ALL=C grep -qx '[0-9A-F]*'; then
-		HG_WHY="it is not hexadecimal digits"
-		return 1
-	fi
-	case ${#hg_f} in
-	40 | 64) return 0 ;;
-	esac
-	HG_WHY="it has ${#hg_f} hexadecimal digits, not 40 or 64"
+	[ -n "$HG_WHY" ] || HG_WHY="$1 is not trusted"
 	return 1
 }
 
-# hg_valid_runtime_args ARGS: runsc flags split at blanks.  Docker passes
-# a runtime's runtimeArgs through /bin/sh (a wrapper script it writes), so
-# shell syntax in them would be run by Docker: only plain characters.
-hg_valid_runtime_args() {
-	if printf '%s' "$1" | LC_ALL=C grep -q '[^-A-Za-z0-9_=,./:@%+ 	]'; then
-		HG_WHY="it holds a character other than letters, digits, blanks and - _ = , . / : @ % + (Docker passes these flags through /bin/sh)"
-		return 1
+# ---------------------------------------------------------------- answers
+
+# hg_valid QUESTION VALUE: VALUE is a valid answer to QUESTION (a
+# hersh-gvisor/ question without the prefix).  The rules live in the
+# helpers (hersh-apt-source check, hersh-daemon-json check-args); HG_VAL is
+# the value to use (normalised), HG_WHY the reason when it is not valid.
+hg_valid() {
+	HG_VAL=$2
+	HG_WHY=''
+	case $1 in
+	apt-uri) hg_valid_as uri "$2" ;;
+	key-url) hg_valid_as key-url "$2" ;;
+	key-fingerprint) hg_valid_as fingerprint "$2" ;;
+	apt-suite) hg_valid_as suite "$2" ;;
+	runtime-args) hg_valid_runtime_args "$2" ;;
+	platform) hg_valid_platform "$2" ;;
+	*) return 0 ;;
+	esac
+}
+
+# hg_valid_as KIND VALUE: hersh-apt-source's rule for KIND.
+hg_valid_as() {
+	if hg_out=$("$HG_AS" check "$1" "$2" 2>&1); then
+		HG_VAL=$hg_out
+		return 0
 	fi
+	HG_WHY=${hg_out:-it is not valid}
+	return 1
+}
+
+# hg_valid_runtime_args ARGS: runsc flags, split at blanks only; each one
+# must be one Docker can pass through the /bin/sh wrapper it writes
+# (hersh-daemon-json check-args).
+hg_valid_runtime_args() {
 	case $1 in
 	*"$HG_NL"*) HG_WHY="it holds a line break"; return 1 ;;
 	esac
-	return 0
-}
-
-# hg_valid_suite SUITE: release, nightly, master or a date yyyymmdd
-# (2018 or later) that exists.
-hg_valid_suite() {
-	case $1 in
-	release | nightly | master) return 0 ;;
-	[0-9][0-9][0-9][0-9][0-9][0-9][0-9][0-9]) ;;
-	*)
-		HG_WHY="it is not release, nightly, master or a date yyyymmdd"
-		return 1 ;;
-	esac
-	hg_y=${1%????}
-	hg_m=${1#????}
-	hg_m=${hg_m%??}
-	hg_m=${hg_m#0}
-	hg_d=${1#??????}
-	hg_d=${hg_d#0}
-	hg_days=31
-	case $hg_m in
-	4 | 6 | 9 | 11) hg_days=30 ;;
-	2)
-		hg_days=28
-		if [ $((hg_y % 4)) -eq 0 ] && { [ $((hg_y % 100)) -ne 0 ] || [ $((hg_y % 400)) -eq 0 ]; }; then
-			hg_days=29
-		fi ;;
-	esac
-	if [ "$hg_y" -lt 2018 ] || [ "$hg_m" -lt 1 ] || [ "$hg_m" -gt 12 ] ||
-		[ "$hg_d" -lt 1 ] || [ "$hg_d" -gt "$hg_days" ]; then
-		HG_WHY="it is not a date that exists, from 2018 on (yyyymmdd)"
-		return 1
+	hg_split_args "$1"
+	[ -n "$HG_SPLIT" ] || return 0
+	hg_oldifs=$IFS
+	IFS=' '
+	set -f
+	# shellcheck disable=SC2086 # one argument a word
+	set -- $HG_SPLIT
+	set +f
+	IFS=$hg_oldifs
+	if hg_out=$("$HG_DJ" check-args -- "$@" 2>&1); then
+		return 0
 	fi
-	return 0
+	HG_WHY=${hg_out:-it holds a flag Docker cannot pass safely}
+	return 1
 }
-# hg_apt_conf_values: the repository URI, key URL and fingerprint as APT
-# reads them (50hersh-gvisor, or whatever overrides it), one a line.
-hg_apt_conf_values() {
-	hg_vals=$(apt-config dump 2>/dev/null) || return 1
-	for hg_k in URI Key-URL Fingerprint; do
-		printf '%s\n' "$hg_vals" | sed -n "s/^Hersh-Gvisor::$hg_k \"\\(.*\\)\";\$/\\1/Ip" | tail -n 1
-	done
-}
-# END validate
 
-# ---------------------------------------------------------------- answers
+# hg_split_args ARGS: HG_SPLIT, ARGS with every run of blanks (spaces and
+# tabs) made one space, none at the ends.
+hg_split_args() {
+	hg_oldifs=$IFS
+	IFS=" $HG_TAB"
+	set -f
+	# shellcheck disable=SC2086 # splitting is the point
+	set -- $1
+	set +f
+	IFS=$hg_oldifs
+	HG_SPLIT="$*"
+}
+
+# hg_valid_platform PLATFORM: empty (runsc's own default) or a platform
+# name gVisor has.  Whether this runsc and this host can use it is
+# decided when it is written (hg_platform_choice).
+hg_valid_platform() {
+	case $1 in
+	'' | systrap | kvm | ptrace) return 0 ;;
+	esac
+	HG_WHY="it is not one of systrap, kvm, ptrace (or empty: runsc's own default)"
+	return 1
+}
 
 # hg_get QUESTION DEFAULT: HG_VAL is the answer (DEFAULT when debconf has
 # none, as for a question an older version did not know).
@@ -238,74 +246,40 @@ hg_get() {
 	fi
 }
 
-# hg_checked QUESTION VALIDATOR DEFAULT: HG_VAL is the answer when it is
-# valid, else DEFAULT (and the summary says why).
+# hg_checked QUESTION DEFAULT: HG_VAL is the answer when it is valid (its
+# normalised form), else DEFAULT, with a warning saying why.
 hg_checked() {
-	hg_get "$1" "$3"
-	if ! "$2" "$HG_VAL"; then
-		hg_say "warning: $1 '$HG_VAL' is not valid: $HG_WHY; using the default ${3:-(none)} (dpkg-reconfigure hersh-gvisor to change it)"
-		HG_VAL=$3
+	hg_get "$1" "$2"
+	hg_ans=$HG_VAL
+	if ! hg_valid "$1" "$hg_ans"; then
+		hg_say "warning: $1 '$hg_ans' is not valid: $HG_WHY; using the default ${2:-(none)}" \
+			"(dpkg-reconfigure hersh-gvisor to change it)"
+		HG_VAL=$2
 	fi
 }
 
-# Read the answers (confmodule must be loaded).
+# hg_read_debconf: the answers (confmodule must be loaded).
 hg_read_debconf() {
 	hg_get configure-docker true; HG_CONFIGURE_DOCKER=$HG_VAL
 	hg_get default-runtime false; HG_DEFAULT_RUNTIME=$HG_VAL
-	hg_checked runtime-args hg_valid_runtime_args ''; HG_RUNTIME_ARGS=$HG_VAL
+	hg_checked runtime-args ''; HG_RUNTIME_ARGS=$HG_VAL
 	hg_get docker-action reload; HG_DOCKER_ACTION=$HG_VAL
 	hg_get apt-source true; HG_APT_SOURCE=$HG_VAL
 	hg_get apt-pin true; HG_APT_PIN=$HG_VAL
-	hg_checked apt-suite hg_valid_suite "$HG_DEF_SUITE"; HG_APT_SUITE=$HG_VAL
-	hg_checked apt-uri hg_valid_uri "$HG_DEF_URI"; HG_APT_URI=$HG_VAL
-	hg_checked key-url hg_valid_key_url "$HG_DEF_KEY_URL"; HG_KEY_URL=$HG_VAL
-	hg_checked key-fingerprint hg_valid_fpr "$HG_DEF_FPR"
-	HG_KEY_FPR=$(hg_fpr_normal "$HG_VAL")
+	hg_checked apt-suite "$HG_FACT_SUITE"; HG_APT_SUITE=$HG_VAL
+	hg_checked apt-uri "$HG_FACT_URI"; HG_APT_URI=$HG_VAL
+	hg_checked key-url ''; HG_KEY_URL=$HG_VAL
+	hg_checked key-fingerprint "$HG_FACT_FINGERPRINT"; HG_KEY_FPR=$HG_VAL
+	hg_checked platform ''; HG_PLATFORM=$HG_VAL
 	case $HG_DOCKER_ACTION in
 	reload | restart | none) ;;
 	*)
-		hg_say "docker-action '$HG_DOCKER_ACTION' is not reload, restart or none; using reload"
-		HG_DOCKER_ACTION=reload
-		;;
+		hg_say "warning: docker-action '$HG_DOCKER_ACTION' is not reload, restart or none; using reload"
+		HG_DOCKER_ACTION=reload ;;
 	esac
 }
 
-# The summary's last lines: the check, then the step that is still to do.
-hg_done() {
-	hg_say "run hersh-gvisor-check to verify the setup"
-	if [ -n "$HG_NEXT" ]; then
-		hg_say "next step: $HG_NEXT"
-	fi
-}
-
-# hg_state_put NAME [CONTENT]: write a state file (atomically).
-hg_state_put() {
-	mkdir -p "$HG_STATE" || return 1
-	printf '%s' "${2:-}" >"$HG_STATE/$1.new" || return 1
-	mv -f "$HG_STATE/$1.new" "$HG_STATE/$1" || return 1
-}
-
-# hg_trusted_file PATH [file]: PATH is a regular file owned by root and not
-# writable by group or others; unless the second argument is "file", so is
-# every directory above it (symlinks resolved).
-hg_trusted_file() {
-	if [ "${2:-}" = file ]; then
-		hg_t=$1
-	else
-		hg_t=$(readlink -f -- "$1") || return 1
-	fi
-	[ -f "$hg_t" ] || return 1
-	while :; do
-		hg_st=$(stat -L -c '%u %a' -- "$hg_t") || return 1
-		[ "${hg_st%% *}" = 0 ] || return 1
-		[ $((0${hg_st#* } & 022)) -eq 0 ] || return 1
-		[ "${2:-}" != file ] || return 0
-		[ "$hg_t" != / ] || return 0
-		hg_t=$(dirname -- "$hg_t") || return 1
-	done
-}
-
-# ---------------------------------------------------------------- apt source
+# ------------------------------------------------------------ apt source
 
 # hg_as ARGS...: hersh-apt-source with the chosen repository, key URL and
 # fingerprint.
@@ -313,144 +287,92 @@ hg_as() {
 	"$HG_AS" --uri "$HG_APT_URI" --key-url "$HG_KEY_URL" --fingerprint "$HG_KEY_FPR" "$@"
 }
 
-# The status (ok|missing|mismatch|...) of the gVisor keyring, from `show`.
-hg_key_status() {
-	hg_as show 2>/dev/null | while IFS=$HG_TAB read -r hg_kind hg_path hg_status hg_rest; do
-		if [ "$hg_kind" = keyring ]; then
-			printf '%s\n' "$hg_status"
-			break
-		fi
-	done
-}
-
-# hg_recorded PATH: PATH is in hersh-apt-source's record of what it created.
-hg_recorded() {
-	[ -s "$HG_STATE/apt-source" ] || return 1
-	while IFS= read -r hg_line; do
-		hg_line=${hg_line#* }
-		[ "${hg_line#[ *]}" != "$1" ] || return 0
-	done <"$HG_STATE/apt-source"
-	return 1
-}
-
-# Our gVisor source line of `show` (source FILE FORMAT URI SUITES ...), when
-# its file is one hersh-apt-source recorded as created by it; also a pin
-# line of a recorded pin file.
-hg_our_source() {
-	hg_as show 2>/dev/null | while IFS=$HG_TAB read -r hg_kind hg_file hg_rest; do
-		case $hg_kind in
-		source | pin) ;;
-		*) continue ;;
-		esac
-		if hg_recorded "$hg_file"; then
-			printf '%s\t%s\t%s\n' "$hg_kind" "$hg_file" "$hg_rest"
-		fi
-	done
-}
-
-# hg_apt_conf_text: the APT settings the answers make (see hg_apt_conf).
-hg_apt_conf_text() {
-	echo "// Written by the hersh-gvisor package from its debconf answers;"
-	echo "// edits here are read back into them.  Removed on purge."
-	printf 'Hersh-Gvisor::URI "%s";\n' "$HG_APT_URI"
-	printf 'Hersh-Gvisor::Key-URL "%s";\n' "$HG_KEY_URL"
-	printf 'Hersh-Gvisor::Fingerprint "%s";\n' "$HG_KEY_FPR"
-}
-
-# The repository, key URL and fingerprint the admin chose, as APT
-# configuration that hersh-apt-source (and so hersh-gvisor-check) reads:
-# a mirror is then what `show` looks for, not upstream.  A file that
-# already says the same (an admin's edit, read back into debconf by the
-# config script) is kept as it is.  Purge removes it.
-hg_apt_conf() {
-	hg_new=$(hg_apt_conf_text)
-	if [ -f "$HG_APT_CONF" ]; then
-		hg_have=$(hg_apt_conf_values) || hg_have=
-		if [ "$hg_have" = "$(printf '%s\n%s\n%s' "$HG_APT_URI" "$HG_KEY_URL" "$HG_KEY_FPR")" ]; then
-			hg_sum=$(sha256sum <"$HG_APT_CONF") || return 1
-			hg_state_put apt-conf "$hg_sum" || return 1
-			return 0
-		fi
-	fi
-	mkdir -p "${HG_APT_CONF%/*}" || return 1
-	printf '%s\n' "$hg_new" >"$HG_APT_CONF.hersh-new" || return 1
-	chmod 0644 "$HG_APT_CONF.hersh-new" || return 1
-	mv -f "$HG_APT_CONF.hersh-new" "$HG_APT_CONF" || return 1
-	hg_sum=$(sha256sum <"$HG_APT_CONF") || return 1
-	hg_state_put apt-conf "$hg_sum" || return 1
-	hg_say "apt source: recorded the repository settings in $HG_APT_CONF"
-}
-
-hg_apt_remove() {
-	if [ -s "$HG_STATE/apt-source" ]; then
-		hg_out=$("$HG_AS" remove 2>&1) || true
-		hg_say_lines "apt source" "$hg_out"
-	fi
-}
-
-# hersh-apt-source add takes --no-pin (an older one never pins).
-hg_as_knows_no_pin() {
-	"$HG_AS" --help 2>&1 | grep -q -e '--no-pin'
-}
-
-# hg_apt_source_stale: our own source (or its pin) is not what the answers
-# say: another URI or suite, or a pin present while apt-pin is false (or
-# missing while it is true).
-hg_apt_source_stale() {
-	hg_src=$(hg_our_source)
-	[ -n "$hg_src" ] || return 1
-	hg_line=$(printf '%s\n' "$hg_src" | grep '^source' | head -n 1)
-	if [ -n "$hg_line" ]; then
-		hg_uri=$(printf '%s\n' "$hg_line" | cut -f 4)
-		hg_suites=$(printf '%s\n' "$hg_line" | cut -f 5)
-		if [ "$hg_uri" != "$HG_APT_URI" ] || [ "$hg_suites" != "$HG_APT_SUITE" ]; then
-			hg_say "apt source: replacing $hg_uri $hg_suites by $HG_APT_URI $HG_APT_SUITE"
-			return 0
-		fi
-	fi
-	hg_as_knows_no_pin || return 1
-	if printf '%s\n' "$hg_src" | grep -q "^pin${HG_TAB}[^${HG_TAB}]*${HG_TAB}\\(ok\\|changed\\)"; then
-		hg_pinned=true
+# hg_apt_facts: what hersh-apt-source show says, as variables: HG_APT_SOURCES
+# (how many gVisor sources), HG_APT_OURS (the "URI SUITES" of the source in a
+# file hersh-apt-source created), HG_KEY_STATUS, HG_KEY_EXPIRES, HG_PIN_STATE,
+# HG_CONF_STATE (the APT settings file), HG_SET_URI, HG_SET_KEY_URL,
+# HG_SET_FPR (the settings as APT reads them).  Fails when show fails.
+# With "answers", show looks for the repository the answers name (the
+# postinst); without, for the one APT's settings name (the config script,
+# the check).
+hg_apt_facts() {
+	HG_APT_SOURCES=0 HG_APT_OURS='' HG_KEY_STATUS='' HG_KEY_EXPIRES='' HG_PIN_STATE=''
+	HG_CONF_STATE='' HG_SET_URI='' HG_SET_KEY_URL='' HG_SET_FPR=''
+	hg_rc=0
+	if [ "${1:-}" = answers ]; then
+		hg_out=$(hg_as show 2>/dev/null) || hg_rc=$?
 	else
-		hg_pinned=false
+		hg_out=$("$HG_AS" show 2>/dev/null) || hg_rc=$?
 	fi
-	if [ -n "$hg_line" ] && [ "$hg_pinned" != "$HG_APT_PIN" ]; then
-		hg_say "apt source: apt-pin is now $HG_APT_PIN; writing the source again"
-		return 0
-	fi
-	return 1
+	[ "$hg_rc" -eq 0 ] || [ "$hg_rc" -eq 3 ] || return 1
+	while IFS=$HG_TAB read -r hg_k hg_a hg_b hg_c hg_d hg_e hg_f; do
+		case $hg_k in
+		source)
+			HG_APT_SOURCES=$((HG_APT_SOURCES + 1))
+			[ "$hg_f" != ours ] || HG_APT_OURS="$hg_c $hg_d" ;;
+		keyring) HG_KEY_STATUS=$hg_b HG_KEY_EXPIRES=$hg_d ;;
+		pin) HG_PIN_STATE=$hg_b ;;
+		conf) HG_CONF_STATE=$hg_b ;;
+		setting)
+			case $hg_a in
+			URI) HG_SET_URI=$hg_b ;;
+			Key-URL) HG_SET_KEY_URL=$hg_b ;;
+			Fingerprint) HG_SET_FPR=$hg_b ;;
+			esac ;;
+		esac
+	done <<EOF
+$hg_out
+EOF
+	return 0
 }
 
-# Install the key and the source (apt-source=true), or take out ours
-# (apt-source=false).  Never fails: without a key no source is added and
-# the summary says why.
+# hg_apt_remove: take out what hersh-apt-source added (sources, pin, key,
+# settings), saying what it did.
+hg_apt_remove() {
+	hg_out=$("$HG_AS" remove 2>&1) || true
+	hg_say_lines "apt source" "$hg_out"
+}
+
+# hg_apt_source: install the key, the settings and the source (apt-source
+# true), or take out ours (false).  Never fails: without a key no source
+# is added and the summary says why.
 hg_apt_source() {
 	if [ "$HG_APT_SOURCE" != true ]; then
 		hg_say "apt source: not added (apt-source is false)"
 		hg_apt_remove
-		rm -f "$HG_APT_CONF" "$HG_STATE/apt-conf" || true
 		return 0
 	fi
-	hg_apt_conf || hg_say "apt source: could not write $HG_APT_CONF"
-	if hg_apt_source_stale; then
+	if hg_out=$(hg_as set-config 2>&1); then
+		hg_say_lines "apt source" "$hg_out"
+	else
+		hg_say_lines "apt source" "$hg_out"
+		hg_say "apt source: warning: the repository settings could not be recorded"
+	fi
+	if ! hg_apt_facts answers; then
+		hg_say "apt source: hersh-apt-source show failed; not added"
+		return 0
+	fi
+	if [ -n "$HG_APT_OURS" ] && [ "$HG_APT_OURS" != "$HG_APT_URI $HG_APT_SUITE" ]; then
+		hg_say "apt source: replacing $HG_APT_OURS by $HG_APT_URI $HG_APT_SUITE"
 		hg_apt_remove
 	fi
-	if [ "$(hg_key_status)" = ok ]; then
+	if [ "$HG_KEY_STATUS" = ok ]; then
 		hg_say "apt source: signing key $HG_KEY_FPR already installed"
 	elif hg_out=$(hg_as install-key 2>&1); then
 		hg_say_lines "apt source" "$hg_out"
 	else
 		hg_say_lines "apt source" "$hg_out"
-		hg_say "apt source: not added: the signing key could not be installed from $HG_KEY_URL;" \
-			"run dpkg-reconfigure hersh-gvisor to retry"
+		if [ -n "$HG_KEY_URL" ]; then
+			hg_say "apt source: not added: the signing key could not be installed from $HG_KEY_URL;" \
+				"run dpkg-reconfigure hersh-gvisor to retry"
+		else
+			hg_say "apt source: not added: the signing key shipped with the package was refused;" \
+				"run dpkg-reconfigure hersh-gvisor to retry"
+		fi
 		return 0
 	fi
 	set -- add --suite "$HG_APT_SUITE"
-	if [ "$HG_APT_PIN" != true ]; then
-		if hg_as_knows_no_pin; then
-			set -- "$@" --no-pin
-		fi
-	fi
+	[ "$HG_APT_PIN" = true ] || set -- "$@" --no-pin
 	if hg_out=$(hg_as "$@" 2>&1); then
 		hg_say_lines "apt source" "$hg_out"
 	else
@@ -460,12 +382,12 @@ hg_apt_source() {
 	return 0
 }
 
-# A gVisor source is configured (ours or anyone's).
+# hg_apt_source_present: a gVisor source is configured (ours or anyone's).
 hg_apt_source_present() {
-	hg_as show 2>/dev/null | grep -q '^source'
+	hg_apt_facts answers && [ "$HG_APT_SOURCES" -gt 0 ]
 }
 
-# -------------------------------------------------------------------- runsc
+# ------------------------------------------------------------------ runsc
 
 # hg_release_date VERSION: the gVisor release date yyyymmdd in a version
 # ("0.0~20221219.0-2", "release-20240807.0", "20250101.0"), or nothing.
@@ -473,62 +395,132 @@ hg_release_date() {
 	printf '%s\n' "$1" | sed -n 's/^\(.*[^0-9]\)\{0,1\}\(20[0-9]\{6\}\)\..*/\2/p' | head -n 1
 }
 
-# HG_RUNSC_DATE: the release date of the installed runsc (yyyymmdd), from
-# `runsc --version` ("0.0~20221219.0", "release-20240807.0"), else from
-# its package version; empty when unknown.
-hg_runsc_date() {
-	HG_RUNSC_DATE=
-	HG_RUNSC_VERSION=
-	if hg_trusted_file "$HG_RUNSC"; then
-		HG_RUNSC_VERSION=$(timeout 10 "$HG_RUNSC" --version 2>/dev/null | head -n 1) || HG_RUNSC_VERSION=
+# hg_runsc_facts RUNSC: HG_RUNSC_VERSION (its --version line) and
+# HG_RUNSC_DATE (the release date yyyymmdd; empty when unknown), from
+# `runsc --version` when root may run it, else from the runsc package's
+# version.
+hg_runsc_facts() {
+	hg_bin=$1
+	HG_RUNSC_DATE=''
+	HG_RUNSC_VERSION=''
+	if [ -x "$hg_bin" ] && { [ "$HG_IS_ROOT" = 0 ] || hg_trusted "$hg_bin"; }; then
+		HG_RUNSC_VERSION=$(timeout 10 "$hg_bin" --version 2>/dev/null </dev/null | head -n 1) ||
+			HG_RUNSC_VERSION=''
 	fi
 	case $HG_RUNSC_VERSION in
 	"runsc version "*) HG_RUNSC_DATE=$(hg_release_date "$HG_RUNSC_VERSION") ;;
 	esac
-	if [ -z "$HG_RUNSC_DATE" ]; then
+	if [ -z "$HG_RUNSC_DATE" ] && [ "$hg_bin" = "$HG_RUNSC" ]; then
 		hg_pv=$(dpkg-query -W -f '${Version}' runsc 2>/dev/null) || hg_pv=
 		HG_RUNSC_DATE=$(hg_release_date "$hg_pv")
-		[ -n "$HG_RUNSC_VERSION" ] || HG_RUNSC_VERSION="runsc $hg_pv"
+		[ -n "$HG_RUNSC_VERSION" ] || [ -z "$hg_pv" ] || HG_RUNSC_VERSION="runsc $hg_pv"
 	fi
 }
 
-# The kernel is Linux 6.11 or later (where runsc before 20240807 cannot set
-# up sandbox networking: gVisor issue 10704).
-hg_kernel_needs_fix() {
-	hg_rel=$(uname -r) || return 1
-	hg_major=${hg_rel%%.*}
-	hg_minor=${hg_rel#*.}
-	hg_minor=${hg_minor%%[!0-9]*}
-	case $hg_major$hg_minor in
+# hg_version_ge A B: release A (major.minor, as the kernel's) is B or later.
+hg_version_ge() {
+	hg_amaj=${1%%.*} hg_bmaj=${2%%.*}
+	hg_amin=${1#*.} hg_bmin=${2#*.}
+	hg_amin=${hg_amin%%[!0-9]*} hg_bmin=${hg_bmin%%[!0-9]*}
+	case $hg_amaj$hg_amin$hg_bmaj$hg_bmin in
 	'' | *[!0-9]*) return 1 ;;
 	esac
-	[ "$hg_major" -gt 6 ] || { [ "$hg_major" -eq 6 ] && [ "$hg_minor" -ge 11 ]; }
+	[ "$hg_amaj" -gt "$hg_bmaj" ] || { [ "$hg_amaj" -eq "$hg_bmaj" ] && [ "$hg_amin" -ge "$hg_bmin" ]; }
 }
 
-# The installed runsc cannot start a container with sandbox networking on
-# this kernel.
-hg_runsc_too_old() {
-	hg_runsc_date
-	[ -n "$HG_RUNSC_DATE" ] && [ "$HG_RUNSC_DATE" -lt "$HG_RUNSC_FIXED" ] && hg_kernel_needs_fix
+# hg_kernel_affected: the kernel (HG_KERNEL, uname -r) is one where runsc
+# before HG_FACT_RUNSC_FIXED cannot set up sandbox networking (gVisor issue
+# 10704: Linux HG_FACT_KERNEL_AFFECTED and later).
+hg_kernel_affected() {
+	hg_version_ge "$HG_KERNEL" "$HG_FACT_KERNEL_AFFECTED"
 }
 
-# HG_NEXT: the command that brings a runsc that works here.
-hg_next_runsc() {
-	if hg_apt_source_present; then
-		HG_NEXT="apt update && apt upgrade    (brings gVisor's current runsc from the gVisor repository)"
+# hg_runsc_netbroken: HG_RUNSC cannot start a container with sandbox
+# networking on this kernel (sets the runsc facts).
+hg_runsc_netbroken() {
+	hg_runsc_facts "$HG_RUNSC"
+	[ -n "$HG_RUNSC_DATE" ] && [ "$HG_RUNSC_DATE" -lt "$HG_FACT_RUNSC_FIXED" ] && hg_kernel_affected
+}
+
+# hg_runsc_platforms: HG_RUNSC_PLATFORMS, the platforms HG_RUNSC offers
+# (space-separated): `runsc platforms` where it has that command, else by
+# release (systrap came with gVisor's 2023 releases).
+hg_runsc_platforms() {
+	hg_bin=$HG_RUNSC
+	HG_RUNSC_PLATFORMS=''
+	[ -x "$hg_bin" ] || return 1
+	[ "$HG_IS_ROOT" = 0 ] || hg_trusted "$hg_bin" || return 1
+	if hg_out=$(timeout 10 "$hg_bin" platforms 2>/dev/null </dev/null); then
+		for hg_p in $hg_out; do
+			case $hg_p in
+			*[!a-z0-9]*) ;;
+			*) HG_RUNSC_PLATFORMS="$HG_RUNSC_PLATFORMS${HG_RUNSC_PLATFORMS:+ }$hg_p" ;;
+			esac
+		done
+		[ -z "$HG_RUNSC_PLATFORMS" ] || return 0
+	fi
+	hg_runsc_facts "$hg_bin"
+	if [ -n "$HG_RUNSC_DATE" ] && [ "$HG_RUNSC_DATE" -lt 20230501 ]; then
+		HG_RUNSC_PLATFORMS="ptrace kvm"
 	else
-		HG_NEXT="add the gVisor repository (dpkg-reconfigure hersh-gvisor, apt-source yes), then: apt update && apt install runsc"
+		HG_RUNSC_PLATFORMS="systrap ptrace kvm"
 	fi
 }
 
-# ------------------------------------------------------------- daemon.json
+# hg_kvm_usable: the host can give a sandbox KVM: /dev/kvm exists and, on
+# x86, the processor shows VMX or SVM (a guest without nested
+# virtualisation has /dev/kvm but no such flag, and a sandbox under kvm
+# then hangs).  Other architectures have no such flag to read: /dev/kvm
+# alone, then the probe, decides.  HG_WHY says why not.
+hg_kvm_usable() {
+	if [ ! -e /dev/kvm ]; then
+		HG_WHY="/dev/kvm does not exist (no KVM on this host)"
+		return 1
+	fi
+	case $(uname -m) in
+	x86_64 | i?86)
+		if ! grep -qwE 'vmx|svm' "$HG_PROC/cpuinfo" 2>/dev/null; then
+			HG_WHY="/dev/kvm exists, but the processor shows neither VMX nor SVM (a virtual machine without nested virtualisation)"
+			return 1
+		fi ;;
+	esac
+	return 0
+}
 
-# hg_dj ARGS...: run hersh-daemon-json with --exit-code; its report goes to
-# the summary, errors to stderr as they are.  Sets HG_CHANGED when the file
-# changed.  Returns non-zero on error.
+# hg_platform_probe PLATFORM SECONDS: a sandbox of HG_RUNSC starts under
+# PLATFORM on this host within SECONDS (root only: runsc do, no network);
+# HG_WHY says why not.
+hg_platform_probe() {
+	hg_bin=$HG_RUNSC
+	HG_WHY=''
+	if [ "$1" = kvm ] && ! hg_kvm_usable; then
+		return 1
+	fi
+	if [ "$HG_IS_ROOT" != 1 ]; then
+		HG_WHY="only root can start a sandbox with runsc directly"
+		return 1
+	fi
+	hg_trusted "$hg_bin" || return 1
+	hg_rc=0
+	hg_out=$(timeout -k 2 "$2" "$hg_bin" --platform="$1" --network=none \
+		--root="${TMPDIR:-/tmp}/hersh-gvisor-probe-$$" 'do' true 2>&1 </dev/null) || hg_rc=$?
+	rm -rf "${TMPDIR:-/tmp}/hersh-gvisor-probe-$$"
+	case $hg_rc in
+	0) return 0 ;;
+	124 | 137) HG_WHY="no sandbox started under $1 within $2 s" ;;
+	*) HG_WHY="runsc --platform=$1 failed: $(printf '%s\n' "$hg_out" | grep -v '^[[:space:]]*$' | tail -n 1)" ;;
+	esac
+	return 1
+}
+
+# ------------------------------------------------------------ daemon.json
+
+# hg_dj ARGS...: hersh-daemon-json on daemon.json and the state, with
+# --exit-code; its report goes to the summary, errors to standard error as
+# they are.  Sets HG_CHANGED when the file changed.
 hg_dj() {
 	hg_rc=0
-	hg_out=$("$HG_DJ" -c "$HG_DAEMON_JSON" --exit-code "$@") || hg_rc=$?
+	hg_out=$("$HG_DJ" -c "$HG_DAEMON_JSON" --state "$HG_STATE" --exit-code "$@") || hg_rc=$?
 	case $hg_rc in
 	0) ;;
 	4) HG_CHANGED=1 ;;
@@ -537,201 +529,242 @@ hg_dj() {
 	hg_say_lines daemon.json "$hg_out"
 }
 
-hg_daemon_json_exists() {
-	[ -e "$HG_DAEMON_JSON" ] || [ -L "$HG_DAEMON_JSON" ]
-}
-
-# Set HG_CUR to `show runsc` (empty when absent) and HG_CUR_DEFAULT to the
-# default runtime.  Fails, with the helper's message, when daemon.json
-# cannot be read.
-hg_read_entry() {
-	HG_CUR=
-	HG_CUR_DEFAULT=
-	hg_daemon_json_exists || return 0
+# hg_dj_facts: daemon.json and the state, as the helpers report them (the
+# variables listed at the top).  Fails, after the helper's message naming
+# the file, when either cannot be read.
+hg_dj_facts() {
+	HG_FILE=missing HG_HAS_RUNTIMES='' HG_CUR_DEFAULT='' HG_CUR_PATH='' HG_CUR_ARGS='' HG_CUR_LINE=''
+	HG_ENTRY=absent HG_RECORDED=no HG_SAVED=none HG_MARKS=''
 	hg_rc=0
-	HG_CUR=$("$HG_DJ" -c "$HG_DAEMON_JSON" show "$HG_NAME") || hg_rc=$?
-	case $hg_rc in
-	0) ;;
-	3) HG_CUR= ;;
-	*) return 1 ;;
+	hg_out=$("$HG_DJ" -c "$HG_DAEMON_JSON" show --porcelain "$HG_NAME") || hg_rc=$?
+	[ "$hg_rc" -eq 0 ] || [ "$hg_rc" -eq 3 ] || return 1
+	hg_args=
+	while IFS=$HG_TAB read -r hg_k hg_v; do
+		case $hg_k in
+		file) HG_FILE=$hg_v ;;
+		runtimes) HG_HAS_RUNTIMES=1 ;;
+		default) HG_CUR_DEFAULT=$hg_v ;;
+		path) HG_CUR_PATH=$hg_v ;;
+		arg) hg_args="$hg_args $hg_v" ;;
+		esac
+	done <<EOF
+$hg_out
+EOF
+	HG_CUR_ARGS=${hg_args# }
+	HG_CUR_LINE=$HG_CUR_PATH$hg_args
+	hg_out=$("$HG_DJ" -c "$HG_DAEMON_JSON" --state "$HG_STATE" state "$HG_NAME" "$HG_RUNSC") || return 1
+	while IFS=$HG_TAB read -r hg_k hg_v hg_rest; do
+		case $hg_k in
+		recorded) HG_RECORDED=$hg_v ;;
+		saved) HG_SAVED=$hg_v ;;
+		entry) HG_ENTRY=$hg_v ;;
+		mark) HG_MARKS="$HG_MARKS${HG_MARKS:+ }$hg_v" ;;
+		esac
+	done <<EOF
+$hg_out
+EOF
+	return 0
+}
+
+# hg_marked KEY: the state marks KEY (default, created, dir-created,
+# network-none, platform).
+hg_marked() {
+	case " $HG_MARKS " in
+	*" $1 "*) return 0 ;;
 	esac
-	hg_rc=0
-	HG_CUR_DEFAULT=$("$HG_DJ" -c "$HG_DAEMON_JSON" show --default) || hg_rc=$?
-	case $hg_rc in
-	0) ;;
-	3) HG_CUR_DEFAULT= ;;
-	*) return 1 ;;
-	esac
+	return 1
 }
 
-# The entry in daemon.json is the one this package wrote, unchanged since.
-hg_entry_is_ours() {
-	[ -n "$HG_CUR" ] && [ -f "$HG_STATE/docker-runtime" ] &&
-		[ "$HG_CUR" = "$(cat "$HG_STATE/docker-runtime")" ]
+# hg_mark KEY [TEXT] / hg_unmark KEY...: set or clear marks of the state.
+hg_mark() {
+	"$HG_DJ" --state "$HG_STATE" mark "$@" >/dev/null
+}
+hg_unmark() {
+	"$HG_DJ" --state "$HG_STATE" unmark "$@" >/dev/null
 }
 
-# The entry is exactly what `runsc install` writes (the runsc package's
-# postinst does): the path to runsc and nothing else.
-hg_entry_is_upstream_default() {
-	[ "$HG_CUR" = "$(printf '{\n  "path": "%s"\n}' "$HG_RUNSC")" ]
-}
-
-hg_record_entry() {
-	hg_entry=$("$HG_DJ" -c "$HG_DAEMON_JSON" show "$HG_NAME") || return 1
-	hg_state_put docker-runtime "$hg_entry
-" || return 1
-}
-
-# The "path" of the current entry (pretty JSON from `show`), or nothing.
-hg_entry_path() {
-	printf '%s\n' "$HG_CUR" | sed -n 's/^  "path": "\([^"\\]*\)",\{0,1\}$/\1/p'
-}
-
-# hg_remember_file: keep a copy of daemon.json as this package leaves it
-# (see restore-layout), while it manages Docker's configuration.
-hg_remember_file() {
-	if [ "$HG_CONFIGURE_DOCKER" != true ] || ! hg_daemon_json_exists; then
-		rm -f "$HG_STATE/daemon.json" || return 1
-		return 0
-	fi
-	mkdir -p "$HG_STATE" || return 1
-	(umask 077 && cat "$HG_DAEMON_JSON" >"$HG_STATE/daemon.json.new") || return 1
-	mv -f "$HG_STATE/daemon.json.new" "$HG_STATE/daemon.json" || return 1
-}
-
-# runsc's own package runs `runsc install` on every install and upgrade,
-# which rewrites daemon.json in Go's layout (keys sorted, 4-space indent,
-# numbers respelled) and may add a bare runsc entry.  When the content is
-# otherwise what this package last left, put the admin's bytes back.
+# hg_restore_layout: runsc's own package runs `runsc install` on every
+# install and upgrade, which rewrites daemon.json in Go's layout (keys
+# sorted, 4-space indent, numbers respelled) and may add a bare runsc
+# entry.  When the content is otherwise what this package last left, the
+# administrator's bytes go back (hersh-daemon-json restore-layout).
 hg_restore_layout() {
 	[ "$HG_CONFIGURE_DOCKER" = true ] || return 0
-	[ -f "$HG_STATE/daemon.json" ] || return 0
-	hg_daemon_json_exists || return 0
-	if cmp -s "$HG_STATE/daemon.json" "$HG_DAEMON_JSON"; then
-		return 0
-	fi
-	hg_had=yes
-	"$HG_DJ" -c "$HG_STATE/daemon.json" show "$HG_NAME" >/dev/null 2>&1 || hg_had=
+	case $HG_SAVED in
+	layout | content) ;;
+	*) return 0 ;;
+	esac
 	hg_rc=0
-	hg_out=$("$HG_DJ" -c "$HG_DAEMON_JSON" --exit-code restore-layout "$HG_STATE/daemon.json" \
+	hg_out=$("$HG_DJ" -c "$HG_DAEMON_JSON" --state "$HG_STATE" --exit-code restore-layout \
 		--upstream-entry "$HG_NAME" "$HG_RUNSC" 2>&1) || hg_rc=$?
 	case $hg_rc in
 	0) return 0 ;;
 	4)
 		hg_say "daemon.json: re-formatted since this package last wrote it (by runsc's package: runsc install);" \
 			"the administrator's layout was put back"
-		if [ -z "$hg_had" ]; then
-			# Docker may not know the runtime runsc's package added.
-			HG_CHANGED=1
-		fi
-		return 0 ;;
+		HG_CHANGED=1
+		hg_dj_facts ;;
 	5)
 		hg_say "daemon.json: changed since this package last wrote it (not only re-formatted); kept as it is"
 		return 0 ;;
-	2)
-		# A hersh-daemon-json without restore-layout.
-		return 0 ;;
+	*)
+		printf '%s\n' "$hg_out" >&2
+		return 1 ;;
 	esac
-	printf '%s\n' "$hg_out" >&2
-	return 1
 }
 
-# Take out a default-runtime this package set while the entry stays.
+# hg_remember_file: keep the bytes of daemon.json as this package leaves
+# them (for restore-layout) while it manages Docker's configuration.
+hg_remember_file() {
+	if [ "$HG_CONFIGURE_DOCKER" = true ]; then
+		"$HG_DJ" -c "$HG_DAEMON_JSON" --state "$HG_STATE" remember >/dev/null
+	else
+		"$HG_DJ" --state "$HG_STATE" forget >/dev/null
+	fi
+}
+
+# hg_unset_default_only: take out a default-runtime this package set while
+# the entry (not ours) stays.
 hg_unset_default_only() {
-	if [ ! -f "$HG_STATE/docker-default" ]; then
-		return 0
-	fi
+	hg_marked default || return 0
 	if [ "$HG_CUR_DEFAULT" != "$HG_NAME" ]; then
-		rm -f "$HG_STATE/docker-default" || return 1
+		hg_unmark default || return 1
 		return 0
 	fi
-	hg_path=$(hg_entry_path)
-	if [ -z "$hg_path" ]; then
-		hg_say "daemon.json: default-runtime $HG_NAME was set by this package, but the entry has changed; left as it is"
+	if [ -z "$HG_CUR_PATH" ]; then
+		hg_say "daemon.json: default-runtime $HG_NAME was set by this package, but the entry has no path; left as it is"
 		return 0
 	fi
-	hg_dj add "$HG_NAME" "$hg_path" --unset-default --reload-safe || return 1
+	hg_dj add "$HG_NAME" "$HG_CUR_PATH" --unset-default --reload-safe || return 1
 	HG_TIDY=runc
-	rm -f "$HG_STATE/docker-default" || return 1
+	hg_unmark default || return 1
 }
 
-# Take out what this package added to daemon.json.  $1: why.
+# hg_docker_takeout WHY: take out of daemon.json what this package added.
 hg_docker_takeout() {
-	HG_EXP_RT=
-	if [ ! -f "$HG_STATE/docker-runtime" ] && [ ! -f "$HG_STATE/docker-default" ]; then
+	HG_EXP_RT=''
+	if [ "$HG_RECORDED" != yes ] && ! hg_marked default; then
 		hg_say "Docker: nothing to take out of daemon.json ($1)"
 		return 0
 	fi
-	hg_read_entry || return 1
-	if hg_entry_is_ours; then
+	if [ "$HG_ENTRY" = ours ]; then
 		hg_say "Docker: taking the $HG_NAME runtime out of daemon.json ($1)"
-		hg_dj remove "$HG_NAME" --reload-safe || return 1
+		hg_dj remove "$HG_NAME" --reload-safe --record || return 1
 		HG_EXP_RT=absent
 		if [ "$HG_CUR_DEFAULT" = "$HG_NAME" ]; then
 			HG_TIDY=runc
 		else
 			HG_TIDY=${HG_TIDY:-yes}
 		fi
-		rm -f "$HG_STATE/docker-runtime" "$HG_STATE/docker-default" "$HG_STATE/network-none" || return 1
 		return 0
 	fi
-	if [ -n "$HG_CUR" ] && [ -f "$HG_STATE/docker-runtime" ]; then
+	if [ "$HG_ENTRY" != absent ] && [ "$HG_RECORDED" = yes ]; then
 		hg_say "daemon.json: the $HG_NAME runtime was edited since this package added it; left as it is"
 	fi
-	rm -f "$HG_STATE/docker-runtime" "$HG_STATE/network-none" || return 1
-	if [ -n "$HG_CUR" ]; then
+	hg_unmark runtime network-none || return 1
+	if [ "$HG_ENTRY" != absent ]; then
 		hg_unset_default_only || return 1
 	else
-		rm -f "$HG_STATE/docker-default" || return 1
+		hg_unmark default || return 1
 	fi
 }
 
+# hg_next_runsc: HG_NEXT, the command that brings a runsc that works here.
+hg_next_runsc() {
+	if hg_apt_source_present; then
+		HG_NEXT="apt update && apt upgrade    (brings gVisor's current runsc from the gVisor repository)"
+	else
+		HG_NEXT="add the gVisor repository (dpkg-reconfigure hersh-gvisor, apt-source yes), then: apt update && apt install runsc"
+	fi
+}
+
+# hg_platform_choice: HG_PLATFORM_ARG, the --platform flag to write (empty:
+# runsc's own default), from the platform answer, what the installed
+# runsc offers and, for kvm, whether a sandbox starts under it here.  In
+# an image build (policy-rc.d forbids service actions) the image is not
+# the machine it will boot on: the answer is written as asked, unprobed.
+hg_platform_choice() {
+	HG_PLATFORM_ARG=''
+	[ -n "$HG_PLATFORM" ] || return 0
+	case " $HG_RUNTIME_ARGS " in
+	*" --platform="* | *" --platform "*)
+		hg_say "runsc: platform $HG_PLATFORM not written: runtime-args sets a platform already"
+		return 0 ;;
+	esac
+	hg_runsc_platforms
+	case " $HG_RUNSC_PLATFORMS " in
+	*" $HG_PLATFORM "*) ;;
+	*)
+		hg_say "runsc: platform $HG_PLATFORM not written: $HG_RUNSC_VERSION offers ${HG_RUNSC_PLATFORMS:-no known platform};" \
+			"runsc's default stays"
+		return 0 ;;
+	esac
+	if hg_policy_forbids reload; then
+		HG_PLATFORM_ARG=--platform=$HG_PLATFORM
+		hg_say "runsc: platform $HG_PLATFORM written as asked, not probed (an image build: service actions are forbidden);" \
+			"hersh-gvisor-check on the booted host tells whether it works there"
+		return 0
+	fi
+	if [ "$HG_PLATFORM" = kvm ]; then
+		if ! hg_platform_probe kvm "$HG_PROBE_SECONDS"; then
+			hg_say "runsc: platform kvm not written: $HG_WHY; runsc's default stays"
+			return 0
+		fi
+		hg_say "runsc: a sandbox starts under kvm here"
+	fi
+	HG_PLATFORM_ARG=--platform=$HG_PLATFORM
+	hg_say "runsc: platform $HG_PLATFORM"
+}
+
 # hg_runtime_args: HG_ARGS, the runsc flags to write (space-separated):
-# the answer, or --network=none for a runsc too old for this kernel.
+# the answer and the platform, or --network=none for a runsc too old for
+# this kernel; HG_NETNONE when --network=none was added for that reason.
 hg_runtime_args() {
-	HG_ARGS=$HG_RUNTIME_ARGS
-	HG_NETNONE=
-	if hg_runsc_too_old; then
+	hg_split_args "$HG_RUNTIME_ARGS"
+	HG_ARGS=$HG_SPLIT
+	HG_NETNONE=''
+	hg_platform_choice
+	if hg_runsc_netbroken; then
 		hg_next_runsc
 		if [ -z "$HG_ARGS" ]; then
-			HG_ARGS=--network=none
 			HG_NETNONE=1
-			hg_say "runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $(uname -r) (release $HG_RUNSC_FIXED," \
+			hg_say "runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $(uname -r) (release $HG_FACT_RUNSC_FIXED," \
 				"issue 10704): the runtime gets --network=none so containers start;" \
 				"networking in the sandbox is off until runsc is upgraded"
+			HG_ARGS=--network=none
 		else
 			case " $HG_ARGS " in
 			*" --network=none "*) ;;
 			*)
 				hg_say "warning: runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $(uname -r)" \
-					"(release $HG_RUNSC_FIXED, issue 10704): containers under it fail to start" \
+					"(release $HG_FACT_RUNSC_FIXED, issue 10704): containers under it fail to start" \
 					"unless runtime-args has --network=none" ;;
 			esac
 		fi
-	elif [ -f "$HG_STATE/network-none" ]; then
+	elif hg_marked network-none; then
 		hg_say "runsc: $HG_RUNSC_VERSION has gVisor's fix for this kernel: --network=none," \
 			"added for the older runsc, is taken out again"
 	fi
+	HG_ARGS="$HG_ARGS${HG_PLATFORM_ARG:+ }$HG_PLATFORM_ARG"
+	HG_ARGS=${HG_ARGS# }
 }
 
-# Add or update our runtime entry according to the answers.
+# hg_docker_add: add or update our runtime entry as the answers say.
 hg_docker_add() {
-	HG_EXP_RT=
-	hg_read_entry || return 1
-	if [ -n "$HG_CUR" ] && ! hg_entry_is_ours; then
-		if hg_entry_is_upstream_default; then
-			hg_say "daemon.json: the $HG_NAME entry is the one runsc's own package writes (runsc install);" \
-				"this package manages it from now on"
-		else
-			hg_say "daemon.json: a $HG_NAME runtime not added by this package (or edited since) is there; left as it is"
-			HG_EXP_RT=foreign
-			rm -f "$HG_STATE/docker-runtime" "$HG_STATE/network-none" || return 1
-			if [ "$HG_DEFAULT_RUNTIME" != true ]; then
-				hg_unset_default_only || return 1
-			fi
-			return 0
+	HG_EXP_RT=''
+	case $HG_ENTRY in
+	upstream)
+		hg_say "daemon.json: the $HG_NAME entry is the one runsc's own package writes (runsc install);" \
+			"this package manages it from now on" ;;
+	foreign)
+		hg_say "daemon.json: a $HG_NAME runtime not added by this package (or edited since) is there; left as it is"
+		HG_EXP_RT=foreign
+		hg_unmark runtime network-none || return 1
+		if [ "$HG_DEFAULT_RUNTIME" != true ]; then
+			hg_unset_default_only || return 1
 		fi
-	fi
+		return 0 ;;
+	esac
 	hg_default=
 	if [ "$HG_DEFAULT_RUNTIME" = true ]; then
 		if [ -z "$HG_CUR_DEFAULT" ]; then
@@ -739,78 +772,50 @@ hg_docker_add() {
 		elif [ "$HG_CUR_DEFAULT" != "$HG_NAME" ]; then
 			hg_say "daemon.json: default-runtime is $HG_CUR_DEFAULT, set by someone else; not changed to $HG_NAME"
 		fi
-	elif [ -f "$HG_STATE/docker-default" ] && [ "$HG_CUR_DEFAULT" = "$HG_NAME" ]; then
+	elif hg_marked default && [ "$HG_CUR_DEFAULT" = "$HG_NAME" ]; then
 		hg_default=--unset-default
 		HG_TIDY=runc
 	fi
-
 	hg_runtime_args
-	# runtime args, split at blanks only: no globbing, no evaluation.
+	# The flags, split at blanks only: no globbing, no evaluation.
 	hg_oldifs=$IFS
-	IFS=' 	'
+	IFS=' '
 	set -f
-	# shellcheck disable=SC2086 # splitting is the point
+	# shellcheck disable=SC2086 # one flag a word
 	set -- $HG_ARGS
 	set +f
 	IFS=$hg_oldifs
-	HG_EXP_LINE=$HG_RUNSC
 	hg_n=$#
 	for hg_a; do
 		set -- "$@" --runtime-arg "$hg_a"
-		HG_EXP_LINE="$HG_EXP_LINE $hg_a"
 	done
 	shift "$hg_n"
-
-	# Without args, drop those of our own entry (add keeps them otherwise).
+	# Without flags, drop those of our own entry (add keeps them otherwise).
 	[ $# -gt 0 ] || set -- --no-runtime-args
-
-	hg_created=
-	hg_dir_created=
-	if ! hg_daemon_json_exists; then
-		hg_created=1
-		[ -d "${HG_DAEMON_JSON%/*}" ] || hg_dir_created=1
-	fi
 	if [ "$hg_default" = --unset-default ]; then
 		set -- "$@" --reload-safe
 	fi
-	# The record must be writable before the file is edited: an entry
-	# written but not recorded would later count as someone else's.
-	hg_state_put .probe || return 1
-	rm -f "$HG_STATE/.probe" || return 1
-	hg_dj add "$HG_NAME" "$HG_RUNSC" ${hg_default:+"$hg_default"} "$@" || return 1
+	hg_dj add "$HG_NAME" "$HG_RUNSC" ${hg_default:+"$hg_default"} "$@" --record || return 1
 	HG_EXP_RT=ours
-	# What was done is recorded only now that it is done.
-	if [ -n "$hg_dir_created" ]; then
-		hg_state_put docker-dir || return 1
-	fi
-	if [ -n "$hg_created" ]; then
-		hg_state_put docker-created || return 1
-	fi
-	hg_record_entry || return 1
-	case $hg_default in
-	--set-default) hg_state_put docker-default || return 1 ;;
-	--unset-default) rm -f "$HG_STATE/docker-default" || return 1 ;;
-	esac
 	if [ -n "$HG_NETNONE" ]; then
-		hg_state_put network-none "runsc $HG_RUNSC_DATE predates $HG_RUNSC_FIXED on Linux $(uname -r)
-" || return 1
+		hg_mark network-none "runsc $HG_RUNSC_DATE predates $HG_FACT_RUNSC_FIXED on Linux $(uname -r)" || return 1
 	else
-		rm -f "$HG_STATE/network-none" || return 1
+		hg_unmark network-none || return 1
 	fi
-	return 0
 }
 
-# postinst: bring daemon.json in line with the answers.
+# hg_docker_configure: bring daemon.json in line with the answers.
 hg_docker_configure() {
+	hg_dj_facts || return 1
 	hg_restore_layout || return 1
 	if [ "$HG_CONFIGURE_DOCKER" != true ]; then
-		if [ -f "$HG_STATE/docker-runtime" ] || [ -f "$HG_STATE/docker-default" ]; then
+		if [ "$HG_RECORDED" = yes ] || hg_marked default; then
 			hg_docker_takeout "configure-docker is false" || return 1
 		else
 			hg_say "Docker: not configured (configure-docker is false)"
 		fi
 	elif [ ! -x "$HG_RUNSC" ]; then
-		if [ -f "$HG_STATE/docker-runtime" ] || [ -f "$HG_STATE/docker-default" ]; then
+		if [ "$HG_RECORDED" = yes ] || hg_marked default; then
 			hg_docker_takeout "$HG_RUNSC is gone" || return 1
 		else
 			hg_say "Docker: not configured: $HG_RUNSC is not installed; the runtime is added when it is"
@@ -826,54 +831,193 @@ hg_docker_configure() {
 	return 0
 }
 
-# ------------------------------------------------------------------- apply
+# ----------------------------------------------------------------- dockerd
 
 hg_have_systemd() {
 	[ -d "$HG_SYSTEMD_DIR" ]
 }
 
-# hg_trusted_dockerd PID: PID is a dockerd run by root from a root-owned
-# binary (a process any user can start under that name does not count).
-hg_trusted_dockerd() {
+# hg_proc_uids_root PID: every user id of PID (real, effective, saved, file
+# system) is root's.
+hg_proc_uids_root() {
+	while read -r hg_k hg_a hg_b hg_c hg_d; do
+		if [ "$hg_k" = Uid: ]; then
+			[ "$hg_a$hg_b$hg_c$hg_d" = 0000 ]
+			return
+		fi
+	done 2>/dev/null <"$HG_PROC/$1/status"
+	return 1
+}
+
+# hg_dockerd_trusted PID: PID is this host's Docker daemon, one root may
+# signal and whose binary root may run: named dockerd, every user id root,
+# in our mount and pid namespaces (a dockerd in a container or another
+# root sees other files: it is not this host's Docker), running a dockerd
+# binary root may trust.  Sets HG_DOCKERD_EXE (what to run for --validate)
+# or HG_WHY.  A user cannot look at root's processes that closely: for a
+# user the name and the user ids decide.
+hg_dockerd_trusted() {
+	HG_WHY='' HG_DOCKERD_EXE=''
 	case $1 in
-	'' | 0 | *[!0-9]*) return 1 ;;
+	'' | 0 | *[!0-9]*) HG_WHY="'$1' is not a process id"; return 1 ;;
 	esac
-	hg_uid=$(stat -c %u "/proc/$1" 2>/dev/null) || return 1
-	[ "$hg_uid" = 0 ] || return 1
-	hg_exe=$(readlink "/proc/$1/exe" 2>/dev/null) || return 1
+	hg_comm=
+	read -r hg_comm 2>/dev/null <"$HG_PROC/$1/comm" || true
+	if [ "$hg_comm" != dockerd ]; then
+		HG_WHY="pid $1 is not dockerd"
+		return 1
+	fi
+	if ! hg_proc_uids_root "$1"; then
+		HG_WHY="pid $1 is a dockerd that does not run as root"
+		return 1
+	fi
+	[ "$HG_IS_ROOT" = 1 ] || return 0
+	if [ "$(readlink "$HG_PROC/$1/ns/mnt" 2>/dev/null)" != "$(readlink "$HG_PROC/self/ns/mnt" 2>/dev/null)" ] ||
+		[ "$(readlink "$HG_PROC/$1/ns/pid" 2>/dev/null)" != "$(readlink "$HG_PROC/self/ns/pid" 2>/dev/null)" ]; then
+		HG_WHY="pid $1 is a dockerd of another mount or pid namespace (a container's or another root's, not this host's)"
+		return 1
+	fi
+	if ! hg_exe=$(readlink "$HG_PROC/$1/exe" 2>/dev/null) || [ -z "$hg_exe" ]; then
+		HG_WHY="pid $1: its executable cannot be inspected"
+		return 1
+	fi
 	hg_exe=${hg_exe% (deleted)}
-	[ "${hg_exe##*/}" = dockerd ] || return 1
-	hg_trusted_file "/proc/$1/exe" file
-}
-
-# The pid of the running dockerd: the unit's MainPID under systemd, else
-# the one its pidfile names; checked to be a root-owned dockerd.
-hg_dockerd_pid() {
-	if hg_have_systemd; then
-		hg_pid=$(systemctl show -p MainPID --value "$HG_DOCKER_UNIT" 2>/dev/null) || return 1
-	else
-		hg_pid=$(cat "$HG_DOCKER_PIDFILE" 2>/dev/null) || return 1
+	case ${hg_exe##*/} in
+	dockerd) ;;
+	qemu-*)
+		HG_WHY="pid $1 runs $hg_exe, an emulator running dockerd for another architecture, not a dockerd binary of this host"
+		return 1 ;;
+	*)
+		HG_WHY="pid $1 is called dockerd but runs $hg_exe"
+		return 1 ;;
+	esac
+	if ! hg_trusted "$HG_PROC/$1/exe"; then
+		HG_WHY="pid $1 runs $hg_exe, and $HG_WHY"
+		return 1
 	fi
-	hg_trusted_dockerd "$hg_pid" || return 1
-	printf '%s\n' "$hg_pid"
+	if [ -e "$hg_exe" ] &&
+		[ "$(stat -L -c %d:%i -- "$hg_exe" 2>/dev/null)" = "$(stat -L -c %d:%i -- "$HG_PROC/$1/exe" 2>/dev/null)" ]; then
+		HG_DOCKERD_EXE=$hg_exe
+	else
+		HG_DOCKERD_EXE=$HG_PROC/$1/exe	# upgraded while running
+	fi
+	return 0
 }
 
+# hg_dockerd_candidates: the pids that may be the Docker daemon: the
+# unit's MainPID under systemd, the pidfile's, then every process called
+# dockerd.
+hg_dockerd_candidates() {
+	if hg_have_systemd; then
+		timeout 10 systemctl show -p MainPID --value "$HG_DOCKER_UNIT" 2>/dev/null </dev/null || true
+	fi
+	if [ -f "$HG_DOCKER_PIDFILE" ]; then
+		head -c 32 "$HG_DOCKER_PIDFILE" 2>/dev/null | head -n 1 || true
+	fi
+	for hg_d in "$HG_PROC"/[0-9]*; do
+		hg_c=
+		read -r hg_c 2>/dev/null <"$hg_d/comm" || continue
+		[ "$hg_c" != dockerd ] || printf '%s\n' "${hg_d##*/}"
+	done
+}
+
+# hg_dockerd_facts: find this host's Docker daemon (HG_DOCKERD_PID,
+# HG_DOCKERD_EXE, its socket HG_DOCKERD_SOCK and its command line's
+# --add-runtime, --default-runtime and --config-file in
+# HG_DOCKERD_ADD_RUNTIMES, HG_DOCKERD_DEFAULT, HG_DOCKERD_CONFIG);
+# HG_DOCKERD_NOTE lists the dockerd processes passed over and why.  Fails
+# when none runs.
+hg_dockerd_facts() {
+	HG_DOCKERD_PID='' HG_DOCKERD_EXE='' HG_DOCKERD_SOCK='' HG_DOCKERD_NOTE=''
+	HG_DOCKERD_ADD_RUNTIMES='' HG_DOCKERD_DEFAULT='' HG_DOCKERD_CONFIG=''
+	hg_seen=' '
+	for hg_pid in $(hg_dockerd_candidates); do
+		case $hg_seen in *" $hg_pid "*) continue ;; esac
+		hg_seen="$hg_seen$hg_pid "
+		case $hg_pid in '' | 0 | *[!0-9]*) continue ;; esac
+		if hg_dockerd_trusted "$hg_pid"; then
+			HG_DOCKERD_PID=$hg_pid
+			break
+		fi
+		case $HG_WHY in
+		*"another mount or pid namespace"* | *"is not dockerd") ;;	# not this host's, or not one at all
+		*) HG_DOCKERD_NOTE="$HG_DOCKERD_NOTE${HG_DOCKERD_NOTE:+; }$HG_WHY" ;;
+		esac
+	done
+	[ -n "$HG_DOCKERD_PID" ] || return 1
+	hg_dockerd_cmdline "$HG_DOCKERD_PID"
+	return 0
+}
+
+# hg_dockerd_cmdline PID: what dockerd's command line says about its socket
+# (the first unix -H/--host, or fd:// from systemd's docker.socket),
+# runtimes, default runtime and configuration file.
+hg_dockerd_cmdline() {
+	HG_DOCKERD_SOCK=''
+	hg_prev=
+	# NUL-separated arguments, one a line (an argument holding a newline
+	# is cut there: it is not one of the options read here).
+	while IFS= read -r hg_a; do
+		case $hg_prev in
+		-H | --host) hg_dockerd_host "$hg_a" ;;
+		--add-runtime) HG_DOCKERD_ADD_RUNTIMES="$HG_DOCKERD_ADD_RUNTIMES${HG_DOCKERD_ADD_RUNTIMES:+ }$hg_a" ;;
+		--default-runtime) HG_DOCKERD_DEFAULT=$hg_a ;;
+		--config-file) HG_DOCKERD_CONFIG=$hg_a ;;
+		esac
+		case $hg_a in
+		-H=* | --host=*) hg_dockerd_host "${hg_a#*=}" ;;
+		--add-runtime=*) HG_DOCKERD_ADD_RUNTIMES="$HG_DOCKERD_ADD_RUNTIMES${HG_DOCKERD_ADD_RUNTIMES:+ }${hg_a#*=}" ;;
+		--default-runtime=*) HG_DOCKERD_DEFAULT=${hg_a#*=} ;;
+		--config-file=*) HG_DOCKERD_CONFIG=${hg_a#*=} ;;
+		esac
+		hg_prev=$hg_a
+	done <<EOF
+$(tr '\0' '\n' <"$HG_PROC/$1/cmdline" 2>/dev/null)
+EOF
+	[ -n "$HG_DOCKERD_SOCK" ] || HG_DOCKERD_SOCK=$HG_DOCKER_SOCKET
+}
+
+hg_dockerd_host() {
+	[ -z "$HG_DOCKERD_SOCK" ] || return 0
+	case $1 in
+	unix://*) HG_DOCKERD_SOCK=${1#unix://} ;;
+	fd://*) HG_DOCKERD_SOCK=$HG_DOCKER_SOCKET ;;
+	esac
+}
+
+# hg_docker ARGS...: the docker command (at most 30 s), talking only to the
+# socket of the dockerd hg_dockerd_facts found.  For root, none of the
+# caller's Docker client settings count: no other host or context, no
+# configuration directory (so no CLI plugin of anyone's), no TLS files.
+hg_docker() {
+	[ -n "$HG_DOCKERD_SOCK" ] || return 1
+	if [ "$HG_IS_ROOT" = 1 ]; then
+		env -u DOCKER_CONTEXT -u DOCKER_CERT_PATH -u DOCKER_TLS_VERIFY -u DOCKER_TLS \
+			-u DOCKER_API_VERSION -u DOCKER_DEFAULT_PLATFORM -u BUILDKIT_HOST \
+			DOCKER_HOST="unix://$HG_DOCKERD_SOCK" DOCKER_CONFIG=/nonexistent/hersh-gvisor \
+			timeout 30 docker "$@" </dev/null
+	else
+		timeout 30 docker "$@" </dev/null
+	fi
+}
+
+# hg_docker_running: Docker's daemon runs here (systemd's word for the unit
+# when it runs, else the dockerd found).
 hg_docker_running() {
-	if hg_have_systemd; then
-		systemctl is-active --quiet "$HG_DOCKER_UNIT" 2>/dev/null
-	else
-		hg_dockerd_pid >/dev/null
-	fi
+	hg_dockerd_facts
 }
 
-# hg_dockerd_binary: the dockerd that runs (or would run), for --validate.
+# ------------------------------------------------------------ Docker's word
+
+# hg_dockerd_binary: the dockerd to ask (--validate): the one running,
+# else an installed one root may run.
 hg_dockerd_binary() {
-	if hg_pid=$(hg_dockerd_pid); then
-		printf '/proc/%s/exe\n' "$hg_pid"
+	if [ -n "$HG_DOCKERD_EXE" ]; then
+		printf '%s\n' "$HG_DOCKERD_EXE"
 		return 0
 	fi
 	for hg_b in $HG_DOCKERD_BINS; do
-		if hg_trusted_file "$hg_b"; then
+		if [ -x "$hg_b" ] && hg_trusted "$hg_b"; then
 			printf '%s\n' "$hg_b"
 			return 0
 		fi
@@ -881,66 +1025,108 @@ hg_dockerd_binary() {
 	return 1
 }
 
-# Docker's own word on the file, where dockerd has --validate (Docker 23
-# and later).  Fails, after printing Docker's words, when Docker refuses it.
-hg_docker_validate() {
+# hg_validate_facts FILE: Docker's own word on FILE (Docker 23 and later:
+# dockerd --validate).  HG_VALIDATE: ok, refused (HG_VALIDATE_MSG: Docker's
+# last line), unsupported (an older dockerd), none (no dockerd to ask, or it
+# cannot read the file as this user).
+hg_validate_facts() {
+	HG_VALIDATE=none HG_VALIDATE_MSG=''
 	hg_bin=$(hg_dockerd_binary) || return 0
 	hg_rc=0
-	hg_out=$(timeout 30 "$hg_bin" --validate --config-file "$HG_DAEMON_JSON" 2>&1) || hg_rc=$?
+	hg_out=$(timeout 30 "$hg_bin" --validate --config-file "$1" 2>&1 </dev/null) || hg_rc=$?
 	if [ "$hg_rc" -eq 0 ]; then
-		hg_say "Docker: dockerd --validate accepts $HG_DAEMON_JSON"
+		HG_VALIDATE=ok
 		return 0
 	fi
 	case $hg_out in
-	*"unknown flag"*) return 0 ;;	# older than Docker 23
+	*"unknown flag"*) HG_VALIDATE=unsupported; return 0 ;;
 	esac
-	hg_say "Docker: dockerd --validate refuses $HG_DAEMON_JSON:"
-	hg_say_lines "Docker" "$hg_out"
-	hg_say "Docker: not reloaded: it would not take this file." \
-		"The edit stays; fix $HG_DAEMON_JSON, then run: dpkg-reconfigure hersh-gvisor"
+	HG_VALIDATE_MSG=$(printf '%s\n' "$hg_out" | grep -v '^[[:space:]]*$' | tail -n 1)
+	case $HG_VALIDATE_MSG in
+	*"root privileges"* | *"ermission denied"*)
+		if [ "$HG_IS_ROOT" != 1 ]; then
+			HG_VALIDATE=none
+			return 0
+		fi ;;
+	esac
+	HG_VALIDATE=refused
+	return 0
+}
+
+# hg_log_msg LINE: the msg="..." of a logrus line (the line when it has none).
+hg_log_msg() {
+	hg_m=$1
+	case $hg_m in
+	*' msg="'*)
+		hg_m=${hg_m#* msg=\"}
+		hg_m=${hg_m%%\" [a-z]*=*}
+		hg_m=${hg_m%\"} ;;
+	esac
+	printf '%s\n' "$hg_m" | sed 's/\\"/"/g'
+}
+
+# hg_docker_validate: Docker's word on daemon.json before a reload; fails,
+# after printing Docker's words, when Docker refuses it.
+hg_docker_validate() {
+	hg_validate_facts "$HG_DAEMON_JSON"
+	case $HG_VALIDATE in
+	ok) hg_say "Docker: dockerd --validate accepts $HG_DAEMON_JSON" ;;
+	refused)
+		hg_say "Docker: dockerd --validate refuses $HG_DAEMON_JSON:"
+		hg_say_lines "Docker" "$(hg_log_msg "$HG_VALIDATE_MSG")"
+		hg_say "Docker: not reloaded: it would not take this file." \
+			"The edit stays; fix $HG_DAEMON_JSON, then run: dpkg-reconfigure hersh-gvisor"
+		return 1 ;;
+	esac
+	return 0
+}
+
+# ---- Docker's log
+
+# hg_log_mark PID: remember where Docker's log ends now (HG_LOG: journal,
+# file or nothing).
+hg_log_mark() {
+	HG_LOG='' HG_LOG_FILE='' HG_LOG_NAME='' HG_LOG_CURSOR='' HG_LOG_OFF=''
+	if hg_have_systemd && command -v journalctl >/dev/null 2>&1; then
+		HG_LOG_CURSOR=$(timeout 10 journalctl -u "$HG_DOCKER_UNIT" -n 0 --show-cursor -q --no-pager 2>/dev/null |
+			sed -n 's/^-- cursor: //p')
+		HG_LOG_SINCE=$(date +%s)
+		HG_LOG=journal
+		return 0
+	fi
+	hg_log_file "${1:-}" || return 0
+	HG_LOG_OFF=$(stat -L -c %s "$HG_LOG_FILE" 2>/dev/null) || return 0
+	HG_LOG='file'
+}
+
+# hg_log_file PID: HG_LOG_FILE, the regular file dockerd's standard error
+# goes to (the sysvinit script's /var/log/docker.log, or where its starter
+# put it: root only), and HG_LOG_NAME, its name.
+hg_log_file() {
+	if [ -n "${1:-}" ] && [ -f "$HG_PROC/$1/fd/2" ] && [ -r "$HG_PROC/$1/fd/2" ]; then
+		HG_LOG_FILE=$HG_PROC/$1/fd/2
+		HG_LOG_NAME=$(readlink "$HG_LOG_FILE" 2>/dev/null) || HG_LOG_NAME=$HG_LOG_FILE
+		return 0
+	fi
+	if [ -f "$HG_DOCKER_LOG" ] && [ -r "$HG_DOCKER_LOG" ]; then
+		HG_LOG_FILE=$HG_DOCKER_LOG
+		HG_LOG_NAME=$HG_DOCKER_LOG
+		return 0
+	fi
 	return 1
 }
 
-# ---- Docker's log, to hear what it made of the reload
-
-# hg_log_mark PID: remember where Docker's log ends now.  Sets HG_LOG to
-# journal, file or nothing.
-hg_log_mark() {
-	HG_LOG=
-	HG_LOG_FILE=
-	if hg_have_systemd && command -v journalctl >/dev/null 2>&1; then
-		HG_LOG_CURSOR=$(journalctl -u "$HG_DOCKER_UNIT" -n 0 --show-cursor -q --no-pager 2>/dev/null |
-			sed -n 's/^-- cursor: //p')
-		HG_LOG_SINCE=$(date +%s)
-		HG_LOG="journal"
-		return 0
-	fi
-	# The file dockerd's standard error goes to (the sysvinit script's
-	# /var/log/docker.log, or where its starter put it).
-	if [ -n "${1:-}" ] && [ -f "/proc/$1/fd/2" ]; then
-		HG_LOG_FILE=/proc/$1/fd/2
-		HG_LOG_NAME=$(readlink "/proc/$1/fd/2") || HG_LOG_NAME=$HG_LOG_FILE
-	elif hg_trusted_file "$HG_DOCKER_LOG" file; then
-		HG_LOG_FILE=$HG_DOCKER_LOG
-		HG_LOG_NAME=$HG_DOCKER_LOG
-	else
-		return 0
-	fi
-	HG_LOG_OFF=$(stat -L -c %s "$HG_LOG_FILE" 2>/dev/null) || return 0
-	HG_LOG="file"
-}
-
-# What Docker logged since hg_log_mark.
+# What Docker logged since hg_log_mark (at most the last 2000 lines).
 hg_log_since() {
 	case $HG_LOG in
 	journal)
 		if [ -n "$HG_LOG_CURSOR" ]; then
-			journalctl -u "$HG_DOCKER_UNIT" --after-cursor="$HG_LOG_CURSOR" -o cat -q --no-pager 2>/dev/null
+			timeout 10 journalctl -u "$HG_DOCKER_UNIT" --after-cursor="$HG_LOG_CURSOR" -o cat -q --no-pager 2>/dev/null
 		else
-			journalctl -u "$HG_DOCKER_UNIT" --since="@$HG_LOG_SINCE" -o cat -q --no-pager 2>/dev/null
+			timeout 10 journalctl -u "$HG_DOCKER_UNIT" --since="@$HG_LOG_SINCE" -o cat -q --no-pager 2>/dev/null
 		fi ;;
 	file)
-		tail -c +"$((HG_LOG_OFF + 1))" "$HG_LOG_FILE" 2>/dev/null ;;
+		timeout 10 tail -c +"$((HG_LOG_OFF + 1))" "$HG_LOG_FILE" 2>/dev/null | tail -n 2000 ;;
 	esac
 	return 0
 }
@@ -958,16 +1144,54 @@ hg_log_errors() {
 	hg_log_since | grep -E 'level=(error|fatal)|unable to configure|Error reconfiguring' | tail -n 5
 }
 
+# hg_log_of_dockerd PID: the log of the running dockerd since it started
+# (the file its standard error goes to, its journal, or the init script's
+# log file), at most its last 5000 lines.
+hg_log_of_dockerd() {
+	hg_lines=
+	if hg_log_file "$1"; then
+		hg_lines=$(timeout 10 tail -n 5000 "$HG_LOG_FILE" 2>/dev/null)
+	fi
+	if [ -z "$hg_lines" ] && hg_have_systemd && command -v journalctl >/dev/null 2>&1; then
+		hg_lines=$(timeout 10 journalctl "_PID=$1" -o cat --no-pager -n 5000 2>/dev/null)
+	fi
+	[ -n "$hg_lines" ] || return 1
+	printf '%s\n' "$hg_lines" | awk '/msg="Starting up"/ { n = 0 } { l[n++] = $0 } END { for (i = 0; i < n; i++) print l[i] }'
+}
+
+# hg_last_reload_facts PID: the outcome of dockerd's last reload of its
+# configuration, from its log: HG_RELOAD (none, ok, error), HG_RELOAD_TIME
+# (seconds since the epoch), HG_RELOAD_MSG (Docker's words on an error).
+# Fails when the log cannot be read.
+hg_last_reload_facts() {
+	HG_RELOAD=none HG_RELOAD_TIME='' HG_RELOAD_MSG=''
+	hg_lines=$(hg_log_of_dockerd "$1") || return 1
+	hg_line=$(printf '%s\n' "$hg_lines" | awk '
+		/Got signal to reload configuration/ { sig = $0; res = ""; k = 0; next }
+		{ k++ }
+		sig != "" && res == "" && k <= 20 && /Reloaded configuration/ { res = "ok " $0 }
+		sig != "" && res == "" && k <= 20 && /level=(error|fatal)/ { res = "error " $0 }
+		END { if (sig != "") print (res != "" ? res : "none " sig) }')
+	[ -n "$hg_line" ] || return 0
+	HG_RELOAD=${hg_line%% *}
+	hg_line=${hg_line#* }
+	hg_t=$(printf '%s\n' "$hg_line" | sed -n 's/^time="\([^"]*\)".*/\1/p')
+	[ -z "$hg_t" ] || HG_RELOAD_TIME=$(date -d "$hg_t" +%s 2>/dev/null) || HG_RELOAD_TIME=
+	[ "$HG_RELOAD" != error ] || HG_RELOAD_MSG=$(hg_log_msg "$hg_line")
+	return 0
+}
+
 # ---- what Docker says it runs
 
-# What daemon.json now says for the default runtime (HG_EXP_DEF); the
-# runtime's expectation (HG_EXP_RT, HG_EXP_LINE) was set by the edit.
+# hg_expected: what daemon.json says Docker should list: HG_EXP_DEF (the
+# default runtime), HG_EXP_LINE (the runtime's path and arguments) and,
+# unless the edit said already, HG_EXP_RT (ours, foreign, absent).
 hg_expected() {
-	hg_rc=0
-	HG_EXP_DEF=$("$HG_DJ" -c "$HG_DAEMON_JSON" show --default 2>/dev/null) || hg_rc=$?
-	[ "$hg_rc" -eq 0 ] || HG_EXP_DEF=
+	hg_dj_facts || return 1
+	HG_EXP_DEF=$HG_CUR_DEFAULT
+	HG_EXP_LINE=$HG_CUR_LINE
 	if [ -z "$HG_EXP_RT" ]; then
-		if "$HG_DJ" -c "$HG_DAEMON_JSON" show "$HG_NAME" >/dev/null 2>&1; then
+		if [ -n "$HG_CUR_LINE" ]; then
 			HG_EXP_RT=foreign
 		else
 			HG_EXP_RT=absent
@@ -975,30 +1199,31 @@ hg_expected() {
 	fi
 }
 
-# Docker's view: HG_SEEN_DEF, and HG_SEEN_LINE "PATH ARG..." of the runtime
-# (empty when Docker does not know it).
+# hg_docker_view: Docker's view: HG_SEEN_DEF, and HG_SEEN_LINE "PATH ARG..."
+# of the runtime (empty when Docker does not know it).  Fails when Docker
+# cannot be asked.
 hg_docker_view() {
-	hg_v=$(timeout 5 docker info --format \
+	command -v docker >/dev/null 2>&1 || return 1
+	hg_v=$(hg_docker info --format \
 		"{{.DefaultRuntime}}|{{(index .Runtimes \"$HG_NAME\").Path}}{{range (index .Runtimes \"$HG_NAME\").Args}} {{.}}{{end}}" \
 		2>/dev/null) || return 1
 	HG_SEEN_DEF=${hg_v%%|*}
 	HG_SEEN_LINE=${hg_v#*|}
 }
 
-# Docker's view matches what daemon.json says.
+# hg_docker_agrees: Docker's view matches what daemon.json says.
 hg_docker_agrees() {
 	hg_docker_view || return 1
 	case $HG_EXP_RT in
 	absent) [ -z "$HG_SEEN_LINE" ] || return 1 ;;
-	ours) [ "$HG_SEEN_LINE" = "$HG_EXP_LINE" ] || return 1 ;;
-	*) [ -n "$HG_SEEN_LINE" ] || return 1 ;;
+	*) [ "$HG_SEEN_LINE" = "$HG_EXP_LINE" ] || return 1 ;;
 	esac
 	[ -z "$HG_EXP_DEF" ] || [ "$HG_SEEN_DEF" = "$HG_EXP_DEF" ]
 }
 
 hg_say_listing() {
 	if [ "$HG_EXP_RT" = absent ]; then
-		hg_say "Docker: no longer lists the $HG_NAME runtime"
+		hg_say "Docker: does not list the $HG_NAME runtime"
 	else
 		hg_say "Docker: lists the $HG_NAME runtime${HG_SEEN_LINE:+ ($HG_SEEN_LINE)}${HG_EXP_DEF:+; default runtime: $HG_EXP_DEF}"
 	fi
@@ -1009,8 +1234,7 @@ hg_say_listing() {
 # listing equal to what was written.  Says plainly when it did not; sets
 # HG_CONFIRMED only when it did.
 hg_confirm() {
-	HG_CONFIRMED=
-	hg_expected
+	HG_CONFIRMED=''
 	if ! command -v docker >/dev/null 2>&1 && [ -z "$HG_LOG" ]; then
 		hg_say "Docker: no docker command and no log to confirm the change with; not confirmed"
 		return 0
@@ -1030,7 +1254,7 @@ hg_confirm() {
 		elif hg_docker_agrees; then
 			hg_verdict=agrees
 		fi
-		[ -n "$hg_verdict" ] && break
+		[ -z "$hg_verdict" ] || break
 		if [ "$(date +%s)" -ge "$hg_end" ]; then
 			# A log that stays silent (not the one dockerd writes): go by
 			# what Docker lists.
@@ -1080,22 +1304,36 @@ hg_confirm() {
 
 # ---- telling Docker
 
+# hg_policy_forbids ACTION: policy-rc.d forbids ACTION on docker (its
+# exit status other than 0 and 104: 101 in image builds).  HG_WHY says so.
+hg_policy_forbids() {
+	[ -x "$HG_POLICY_RC_D" ] || return 1
+	hg_rc=0
+	timeout 10 "$HG_POLICY_RC_D" docker "$1" >/dev/null 2>&1 </dev/null || hg_rc=$?
+	case $hg_rc in
+	0 | 104) return 1 ;;
+	esac
+	HG_WHY="policy-rc.d forbids service actions (exit $hg_rc)"
+	return 0
+}
+
 # Under systemd, the unit's reload failed (docker.io's ExecReload is
 # /bin/kill, absent without procps): signal its main process ourselves.
 hg_systemd_hup() {
-	hg_pid=$(hg_dockerd_pid) || {
-		hg_say "Docker: systemctl reload $HG_DOCKER_UNIT failed and its MainPID is not a root-owned dockerd; see its status"
+	if [ -z "$HG_DOCKERD_PID" ]; then
+		hg_say "Docker: systemctl reload $HG_DOCKER_UNIT failed and its MainPID is not a dockerd root may signal; see its status"
 		return 1
-	}
-	kill -HUP "$hg_pid" || return 1
+	fi
+	kill -HUP "$HG_DOCKERD_PID" || return 1
 	hg_say "Docker: systemctl reload $HG_DOCKER_UNIT failed (see its status);" \
-		"sent SIGHUP, dockerd's reload, to its main process $hg_pid instead"
+		"sent SIGHUP, dockerd's reload, to its main process $HG_DOCKERD_PID instead"
 }
 
-# Tell Docker to read daemon.json (HG_DOCKER_ACTION reload or restart).
+# hg_signal: tell Docker to read daemon.json (HG_DOCKER_ACTION reload or
+# restart).
 hg_signal() {
 	if hg_have_systemd; then
-		if deb-systemd-invoke "$HG_DOCKER_ACTION" "$HG_DOCKER_UNIT" >/dev/null 2>&1; then
+		if timeout 60 deb-systemd-invoke "$HG_DOCKER_ACTION" "$HG_DOCKER_UNIT" >/dev/null 2>&1 </dev/null; then
 			return 0
 		fi
 		if [ "$HG_DOCKER_ACTION" = reload ]; then
@@ -1107,10 +1345,10 @@ hg_signal() {
 	elif [ "$HG_DOCKER_ACTION" = reload ]; then
 		# Not "invoke-rc.d docker force-reload": the sysvinit script
 		# restarts, killing containers.  SIGHUP is dockerd's reload.
-		hg_pid=$(hg_dockerd_pid) || { hg_say "Docker: dockerd went away"; return 1; }
-		kill -HUP "$hg_pid" || return 1
+		[ -n "$HG_DOCKERD_PID" ] || { hg_say "Docker: dockerd went away"; return 1; }
+		kill -HUP "$HG_DOCKERD_PID" || return 1
 	else
-		invoke-rc.d docker restart >/dev/null 2>&1 || {
+		timeout 120 invoke-rc.d docker restart >/dev/null 2>&1 </dev/null || {
 			hg_say "Docker: invoke-rc.d docker restart failed"
 			return 1
 		}
@@ -1133,48 +1371,64 @@ hg_tidy() {
 	else
 		"$HG_DJ" -c "$HG_DAEMON_JSON" -q tidy || return 1
 	fi
-	HG_TIDY=
+	HG_TIDY=''
 }
 
-# Apply a changed daemon.json to a running Docker, then tidy up; then keep
-# a copy of the file as it now is.  Fails only when the tidy or the copy
-# could not be written.
+# hg_apply: bring a running Docker in line with daemon.json, then tidy.
+# Converges: Docker is told whenever what it lists differs from the file,
+# not only when this run changed the file (a reload forbidden earlier is
+# caught up); the summary says which.  Fails only when the tidy fails.
 hg_apply() {
 	hg_apply_docker
 	hg_tidy || return 1
 }
 
 hg_apply_docker() {
-	HG_CONFIRMED=
-	HG_DOCKER_DOWN=
-	if [ -z "$HG_CHANGED" ]; then
-		hg_say "Docker: nothing to apply (daemon.json unchanged)"
-		return 0
-	fi
-	hg_docker_validate || return 0
-	if [ "$HG_DOCKER_ACTION" = none ]; then
-		hg_say "Docker: not reloaded (docker-action is none); the change takes effect when Docker next starts"
-		return 0
-	fi
+	HG_CONFIRMED='' HG_DOCKER_DOWN=''
 	if ! hg_docker_running; then
 		HG_DOCKER_DOWN=1
-		hg_say "Docker: not running; the change takes effect when it starts"
+		if [ -n "$HG_CHANGED" ]; then
+			hg_say "Docker: not running; it reads the new daemon.json when it starts"
+		else
+			hg_say "Docker: not running"
+		fi
 		return 0
 	fi
-	if [ -x "$HG_POLICY_RC_D" ]; then
-		hg_rc=0
-		"$HG_POLICY_RC_D" docker "$HG_DOCKER_ACTION" >/dev/null 2>&1 || hg_rc=$?
-		case $hg_rc in
-		0 | 104) ;;
-		*)
-			hg_say "Docker: not ${HG_DOCKER_ACTION}ed: policy-rc.d forbids service actions (exit $hg_rc);" \
-				"the change takes effect when Docker next starts"
+	hg_expected || return 0
+	if hg_docker_view; then
+		if hg_docker_agrees; then
+			HG_CONFIRMED=1
+			if [ -n "$HG_CHANGED" ]; then
+				hg_say "Docker: already lists the runtime as daemon.json now says; nothing to reload"
+			else
+				hg_say "Docker: has this daemon.json already; nothing to apply"
+			fi
+			hg_say_listing
 			return 0
-			;;
-		esac
+		fi
+		if [ -n "$HG_CHANGED" ]; then
+			hg_why="daemon.json changed"
+		else
+			hg_why="daemon.json is unchanged, but Docker lists ${HG_SEEN_LINE:-no $HG_NAME runtime}${HG_SEEN_DEF:+ (default runtime $HG_SEEN_DEF)}, not what it says (a reload forbidden or failed earlier)"
+		fi
+	elif [ -n "$HG_CHANGED" ]; then
+		hg_why="daemon.json changed"
+	else
+		hg_say "Docker: nothing to apply (daemon.json unchanged; Docker cannot be asked what it lists)"
+		return 0
 	fi
-	hg_pid=$(hg_dockerd_pid) || hg_pid=
-	hg_log_mark "$hg_pid"
+	if [ "$HG_DOCKER_ACTION" = none ]; then
+		hg_say "Docker: $hg_why; not reloaded (docker-action is none): it takes effect when Docker next starts"
+		return 0
+	fi
+	hg_say "Docker: $hg_why"
+	hg_docker_validate || return 0
+	if hg_policy_forbids "$HG_DOCKER_ACTION"; then
+		hg_say "Docker: not ${HG_DOCKER_ACTION}ed: $HG_WHY;" \
+			"the change takes effect when Docker next starts, or at the next dpkg-reconfigure hersh-gvisor"
+		return 0
+	fi
+	hg_log_mark "$HG_DOCKERD_PID"
 	hg_signal || return 0
 	hg_say "Docker: ${HG_DOCKER_ACTION}ed"
 	hg_confirm
@@ -1184,10 +1438,10 @@ hg_apply_docker() {
 hg_warn_containers() {
 	command -v docker >/dev/null 2>&1 || return 0
 	hg_docker_running || return 0
-	hg_ids=$(timeout 10 docker ps -q 2>/dev/null) || return 0
+	hg_ids=$(hg_docker ps -q 2>/dev/null) || return 0
 	[ -n "$hg_ids" ] || return 0
 	# shellcheck disable=SC2086 # one id per word
-	timeout 10 docker inspect --format '{{.HostConfig.Runtime}} {{.Name}}' $hg_ids 2>/dev/null |
+	hg_docker inspect --format '{{.HostConfig.Runtime}} {{.Name}}' $hg_ids 2>/dev/null |
 		while read -r hg_rt hg_cname; do
 			[ "$hg_rt" = "$HG_NAME" ] || continue
 			hg_say "warning: container ${hg_cname#/} runs under $HG_NAME; it keeps running, but Docker cannot start it again once the runtime is gone"
@@ -1195,11 +1449,13 @@ hg_warn_containers() {
 	return 0
 }
 
-# ---------------------------------------------------------------- entry points
+# ----------------------------------------------------------- entry points
 
-# postinst configure / triggered / abort-*: $1 is "configure" (may fail on
-# a daemon.json it cannot read) or anything else (warns and succeeds).
+# hg_postinst ACTION: postinst configure / triggered / abort-*: ACTION is
+# "configure" (may fail on a daemon.json it cannot read) or anything else
+# (warns and succeeds).
 hg_postinst() {
+	rm -rf "$HG_STATE/purge-helpers" 2>/dev/null || true	# kept by a removal for the purge
 	if [ "$1" = configure ]; then
 		hg_apt_source
 	fi
@@ -1223,23 +1479,33 @@ hg_postinst() {
 	return 0
 }
 
-# prerm remove: never fails (a file no package owns must not make the
-# package impossible to remove).
+# hg_keep_purge_helpers: the purge (postrm) runs when the package's files
+# are gone: it gets copies of the helpers in the state directory.
+hg_keep_purge_helpers() {
+	[ -d "$HG_STATE" ] || return 0
+	mkdir -p "$HG_STATE/purge-helpers" && chmod 0700 "$HG_STATE/purge-helpers" &&
+		cp "$HG_DJ" "$HG_AS" "$HG_STATE/purge-helpers/"
+}
+
+# hg_prerm_remove: prerm remove.  Never fails (a file no package owns must
+# not make the package impossible to remove).
 hg_prerm_remove() {
-	if hg_docker_takeout "package removed"; then
+	if hg_dj_facts && hg_docker_takeout "package removed"; then
 		if [ -n "$HG_CHANGED" ]; then
 			hg_warn_containers
 		fi
 		hg_apply || hg_say "warning: $HG_DAEMON_JSON: the tidy step failed (message above)"
-		rm -f "$HG_STATE/daemon.json" || true
+		"$HG_DJ" --state "$HG_STATE" forget >/dev/null || true
 	else
 		hg_say "warning: $HG_DAEMON_JSON could not be read or written (message above); left as it is," \
 			"with the $HG_NAME runtime this package added still in it. The record in $HG_STATE stays:" \
 			"fix the file and install the package again to have it taken out, or delete the" \
 			"\"$HG_NAME\" entry by hand"
 	fi
-	if [ -s "$HG_STATE/apt-source" ]; then
+	if hg_apt_facts answers && [ -n "$HG_APT_OURS" ]; then
 		hg_say "apt source: the gVisor source and key stay until the package is purged"
 	fi
+	hg_keep_purge_helpers ||
+		hg_say "warning: could not keep the helpers for the purge in $HG_STATE/purge-helpers"
 	return 0
 }
