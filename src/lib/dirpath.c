@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "dirpath.h"
+#include "path.h"
 
 #define WALK_MISSING	(-3)	/* enter(): no such directory (DIRPATH_MISSING_OK) */
 
@@ -154,6 +155,13 @@ follow(struct walk *w, const char *comp, size_t n, const char *after)
 	return 1;
 }
 
+/* NAME in cur is a symlink, and none may be followed. */
+static int
+no_symlink(struct walk *w, const char *name)
+{
+	return refuse(w, "a symlink on the way (%s/%s)", w->canon, name);
+}
+
 /* Create directory NAME in cur, mode 0755 whatever the umask, and enter it. */
 static int
 make_dir(struct walk *w, const char *name)
@@ -220,7 +228,8 @@ enter(struct walk *w, const char *comp, size_t n, const char *after,
 	if ((errno == ELOOP || errno == ENOTDIR) &&
 	    fstatat(w->cur, name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 	    S_ISLNK(st.st_mode))
-		return follow(w, comp, n, after);
+		return (w->flags & DIRPATH_NO_SYMLINKS) ? no_symlink(w, name) :
+		    follow(w, comp, n, after);
 	return step_failed(w, "open directory");
 }
 
@@ -243,6 +252,24 @@ static int
 is_dots(const char *c, size_t n)
 {
 	return (n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.');
+}
+
+/* The final component (N bytes at P) must not be a symlink: *NAME, or refused. */
+static int
+final_no_symlink(struct walk *w, const char *p, size_t n, char **name)
+{
+	struct stat st;
+
+	if ((*name = strndup(p, n)) == NULL)
+		return step_failed(w, "resolve path");
+	if (fstatat(w->cur, *name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode)) {
+		no_symlink(w, *name);
+		free(*name);
+		*name = NULL;
+		return DIRPATH_REFUSED;
+	}
+	return 0;
 }
 
 /* Walk w->rest; on success the final name is left in *NAME (malloc'd). */
@@ -277,6 +304,8 @@ walk(struct walk *w, char **name)
 			errno = ENAMETOOLONG;
 			return step_failed(w, "resolve path");
 		}
+		if (w->flags & DIRPATH_NO_SYMLINKS)
+			return final_no_symlink(w, p, n, name);
 		if ((w->flags & DIRPATH_FOLLOW) && (*name = strndup(p, n)) != NULL &&
 		    fstatat(w->cur, *name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
 		    S_ISLNK(st.st_mode)) {
@@ -319,38 +348,58 @@ start(struct walk *w, const char *path)
 	return 0;
 }
 
-/* With openat2(2): confined, no symlink to follow at the end, nothing to create. */
+/*
+ * With openat2(2), for a canonical path: confined (RESOLVE_IN_ROOT), or
+ * with no symlink followed at all (DIRPATH_NO_SYMLINKS); no symlink to
+ * follow at the end.  0; -1 for the walk to try (and say why);
+ * DIRPATH_REFUSED for a final symlink.
+ */
 static int
-open_in_root(struct dirpath *dp, int rootfd, const char *path)
+open_fast(struct dirpath *dp, int rootfd, const char *path, unsigned flags,
+    char *why, size_t whylen)
 {
 	struct open_how how;
 	const char *slash;
-	char *dir;
-	int fd, dl;
+	char *abs, *dir;
+	struct stat st;
+	int fd;
 
-	while (*path == '/')
+	while (rootfd >= 0 && *path == '/')
 		path++;
-	slash = strrchr(path, '/');
-	dl = slash != NULL ? (int)(slash - path) : 0;
-	if (slash == NULL)
-		slash = path - 1;
-	if (slash[1] == '\0' || is_dots(slash + 1, strlen(slash + 1)))
-		return -1;	/* the walk says why */
-	if (asprintf(&dir, "/%.*s", dl, path) == -1)
+	if (asprintf(&abs, "%s%s", rootfd >= 0 ? "/" : "", path) == -1)
 		return -1;
+	slash = strrchr(abs, '/');
+	if (!path_canonical(abs) || slash == NULL || slash[1] == '\0' ||
+	    (dir = strndup(abs, slash == abs ? 1 : (size_t)(slash - abs))) == NULL) {
+		free(abs);
+		return -1;	/* the walk says why */
+	}
 	memset(&how, 0, sizeof(how));
 	how.flags = O_RDONLY | O_DIRECTORY | O_CLOEXEC;
-	how.resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS;
-	fd = (int)syscall(SYS_openat2, rootfd, dir[1] ? dir + 1 : ".", &how,
-	    sizeof(how));
+	how.resolve = RESOLVE_NO_MAGICLINKS |
+	    (rootfd >= 0 ? RESOLVE_IN_ROOT : 0) |
+	    (flags & DIRPATH_NO_SYMLINKS ? RESOLVE_NO_SYMLINKS : 0);
+	fd = (int)syscall(SYS_openat2, rootfd >= 0 ? rootfd : AT_FDCWD,
+	    rootfd >= 0 ? (dir[1] ? dir + 1 : ".") : dir, &how, sizeof(how));
 	if (fd == -1 || (dp->name = strdup(slash + 1)) == NULL) {
 		if (fd != -1)
 			close(fd);
 		free(dir);
+		free(abs);
 		return -1;
 	}
+	free(abs);
 	dp->fd = fd;
 	dp->dir = dir;
+	if ((flags & DIRPATH_NO_SYMLINKS) &&
+	    fstatat(fd, dp->name, &st, AT_SYMLINK_NOFOLLOW) == 0 &&
+	    S_ISLNK(st.st_mode)) {
+		snprintf(why, whylen, "a symlink on the way (%s/%s)",
+		    dir[1] ? dir : "", dp->name);
+		dirpath_close(dp);
+		errno = EPERM;
+		return DIRPATH_REFUSED;
+	}
 	return 0;
 }
 
@@ -382,9 +431,11 @@ dirpath_open(struct dirpath *dp, int rootfd, const char *path, unsigned flags,
 
 	memset(dp, 0, sizeof(*dp));
 	dp->fd = -1;
-	if (rootfd >= 0 && !(flags & (DIRPATH_FOLLOW | DIRPATH_WALK)) &&
-	    open_in_root(dp, rootfd, path) == 0)
-		return 0;
+	if ((rootfd >= 0 || ((flags & DIRPATH_NO_SYMLINKS) && path[0] == '/')) &&
+	    !(flags & DIRPATH_WALK) &&
+	    (!(flags & DIRPATH_FOLLOW) || (flags & DIRPATH_NO_SYMLINKS)) &&
+	    (r = open_fast(dp, rootfd, path, flags, why, whylen)) != -1)
+		return r;
 	memset(&w, 0, sizeof(w));
 	w.rootfd = rootfd;
 	w.cur = -1;

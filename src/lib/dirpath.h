@@ -18,6 +18,7 @@
 #define DIRPATH_FOLLOW		0x04	/* a symlink as final component is followed to the file it names */
 #define DIRPATH_WALK		0x08	/* resolve step by step, never with openat2 (for tests) */
 #define DIRPATH_MISSING_OK	0x10	/* a missing directory is DIRPATH_MISSING, not an error */
+#define DIRPATH_NO_SYMLINKS	0x20	/* any symlink on the way, the final component too, is refused */
 
 #define DIRPATH_MAX_LINKS	40	/* symlinks followed, as the kernel allows */
 
@@ -43,6 +44,12 @@ struct dirpath {
  * reached (openat2(2) with RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS where
  * the kernel has it, else a walk of our own with the same result).  The
  * owner of symlinks is not checked there: the root is the boundary.
+ *
+ * DIRPATH_NO_SYMLINKS: no symlink is followed at all, inside a root or
+ * out of it; one on the way, or as the final component (whatever
+ * DIRPATH_FOLLOW says), is DIRPATH_REFUSED with WHY "a symlink on the
+ * way (DIR/NAME)" (openat2(2) RESOLVE_NO_SYMLINKS, or the walk).  The
+ * final component is checked when resolved; open it with O_NOFOLLOW.
  *
  * At most DIRPATH_MAX_LINKS symlinks are followed.  A path ending in "/",
  * "." or ".." names no file (EISDIR).  Directories created (FLAGS) get

@@ -2,12 +2,14 @@
  * test-dirpath: a driver for tests/unit/dirpath.bats, over src/lib's path
  * resolution (dirpath.h), replace and remove (atomic-file.h).
  *
- *   test-dirpath [-fmlMRtw] [-r root] [-W data] [-X command] path
+ *   test-dirpath [-fmlMRstw] [-r root] [-W data] [-X command] path
+ *   test-dirpath -C path
+ *   test-dirpath -D [-s] [-r root] path
  *
  * -r ROOT confines PATH inside ROOT; -w walks step by step (no openat2);
  * -m creates missing directories, -l only the last; -M makes a missing
  * directory a result of its own (DIRPATH_MISSING_OK); -f follows a final
- * symlink; -t checks the directory chain is trusted (owner: the euid).
+ * symlink; -s follows no symlink at all (DIRPATH_NO_SYMLINKS); -t checks the directory chain is trusted (owner: the euid).
  * -W DATA replaces the file with DATA; -R then removes it, if unchanged
  * since written (or, without -W, since read).  -X COMMAND reads the file
  * first and runs COMMAND (sh -c) before -W or -R, which then act only if
@@ -16,6 +18,12 @@
  * tab-separated.  Exit 0; 1 on an error (message on stderr); 3 when
  * refused; 4 when a directory is missing (-M: "missing" and its path);
  * 5 when the file changed since read or written (nothing done).
+ *
+ * -C prints "canonical" or why PATH is not (path.h), exiting 0 or 1.
+ * -D removes the tree at PATH (rmtree.h; its directory resolved as the
+ * flags say: -r confines it, -s follows no symlink) and prints a line for each name
+ * it met: "removed PATH" or "kept PATH: why"; exit 0 when all went, 1
+ * when something stayed.
  */
 #include <err.h>
 #include <errno.h>
@@ -30,12 +38,16 @@
 
 #include "lib/atomic-file.h"
 #include "lib/dirpath.h"
+#include "lib/path.h"
+#include "lib/rmtree.h"
 
 static void __attribute__((noreturn))
 usage(void)
 {
-	fprintf(stderr, "usage: test-dirpath [-fmlMRtw] [-r root] [-W data] "
-	    "[-X command] path\n");
+	fprintf(stderr, "usage: test-dirpath [-fmlMRstw] [-r root] [-W data] "
+	    "[-X command] path\n"
+	    "       test-dirpath -C path\n"
+	    "       test-dirpath -D [-s] [-r root] path\n");
 	exit(2);
 }
 
@@ -63,6 +75,43 @@ stamp_now(const struct dirpath *dp, const char *path, struct file_stamp *fs)
 	free(buf);
 }
 
+static int
+canonical(const char *path)
+{
+	const char *why = path_noncanonical(path);
+
+	printf("%s\n", why != NULL ? why : "canonical");
+	return why != NULL;
+}
+
+static void
+told(void *ctx, const char *path, const struct stat *st, int err)
+{
+	(void)ctx;
+	(void)st;
+	if (err == 0)
+		printf("removed %s\n", path);
+	else
+		printf("kept %s: %s\n", path, strerror(err));
+}
+
+static int
+remove_tree(int rootfd, const char *path, unsigned flags)
+{
+	struct dirpath dp;
+	char why[PATH_MAX + 128];
+	int r;
+
+	r = dirpath_open(&dp, rootfd, path, flags, geteuid(), why, sizeof(why));
+	if (r == DIRPATH_REFUSED)
+		errx(3, "%s", why);
+	if (r != 0)
+		err(1, "%s: cannot %s", path, why);
+	r = rmtree_at(dp.fd, dp.name, path, told, NULL);
+	dirpath_close(&dp);
+	return r == 0 ? 0 : 1;
+}
+
 int
 main(int argc, char *argv[])
 {
@@ -72,10 +121,12 @@ main(int argc, char *argv[])
 	const char *data = NULL, *cmd = NULL, *step, *path;
 	char why[PATH_MAX + 128];
 	unsigned flags = 0;
-	int ch, rootfd = -1, trust = 0, rm = 0, r;
+	int ch, rootfd = -1, trust = 0, rm = 0, mode = 0, r;
 
-	while ((ch = getopt(argc, argv, "fmlMRtwr:W:X:")) != -1) {
+	while ((ch = getopt(argc, argv, "CDfmlMRstwr:W:X:")) != -1) {
 		switch (ch) {
+		case 'C': case 'D': mode = ch; break;
+		case 's': flags |= DIRPATH_NO_SYMLINKS; break;
 		case 'f': flags |= DIRPATH_FOLLOW; break;
 		case 'm': flags |= DIRPATH_MKDIR; break;
 		case 'l': flags |= DIRPATH_MKDIR_LAST; break;
@@ -96,6 +147,10 @@ main(int argc, char *argv[])
 	if (argc - optind != 1)
 		usage();
 	path = argv[optind];
+	if (mode == 'C')
+		return canonical(path);
+	if (mode == 'D')
+		return remove_tree(rootfd, path, flags);
 	r = dirpath_open(&dp, rootfd, path, flags, geteuid(), why, sizeof(why));
 	if (r == DIRPATH_REFUSED)
 		errx(3, "%s", why);

@@ -197,3 +197,146 @@ more"
 	assert_success
 	assert_file_not_exist "$HOST/f"
 }
+
+# refused_nosym WANT ARGS...: with -s, the driver, both ways, refuses
+# naming the symlink WANT.
+refused_nosym() {
+	local want=$1 walk
+	shift
+	for walk in "" -w; do
+		run "$TD" -s ${walk:+"$walk"} "$@"
+		assert_failure 3
+		assert_output "test-dirpath: a symlink on the way ($want)"
+	done
+}
+
+@test "with no symlink to follow, a root-owned symlink on the way is refused, naming it" {
+	ln -s "$HOST" "$BATS_TEST_TMPDIR/link"
+	refused_nosym "$BATS_TEST_TMPDIR/link" "$BATS_TEST_TMPDIR/link/file"
+	# without -s it is followed
+	run "$TD" "$BATS_TEST_TMPDIR/link/file"
+	assert_success
+}
+
+@test "with no symlink to follow, a symlink inside a root is refused, even one staying inside" {
+	ln -s /etc "$ROOT/usr/share/keyrings"
+	refused_nosym /usr/share/keyrings -r "$ROOT" /usr/share/keyrings/gvisor.gpg
+	ln -s ../../etc "$ROOT/usr/lib"
+	refused_nosym /usr/lib -r "$ROOT" /usr/lib/x
+}
+
+@test "with no symlink to follow, a root's var/lib linked to the host is refused" {
+	mkdir -p "$ROOT/var" "$HOST/lib/hersh-gvisor"
+	ln -s "$HOST/lib" "$ROOT/var/lib"
+	refused_nosym /var/lib -r "$ROOT" /var/lib/hersh-gvisor/apt-source
+	refused_nosym /var/lib -r "$ROOT" -M /var/lib/hersh-gvisor/apt-source
+}
+
+@test "with no symlink to follow, a symlink as the final component is refused, even with -f" {
+	ln -s /etc/passwd "$HOST/file"
+	refused_nosym "$HOST/file" "$HOST/file"
+	refused_nosym "$HOST/file" -f "$HOST/file"
+	ln -s /etc/passwd "$ROOT/etc/file"
+	refused_nosym /etc/file -r "$ROOT" /etc/file
+	ln -s /etc/passwd "$ROOT/top"
+	refused_nosym /top -r "$ROOT" /top
+}
+
+@test "with no symlink to follow, a path without symlinks resolves, confined or not" {
+	touch "$ROOT/etc/file"
+	resolves_to "$ROOT/etc" -s -r "$ROOT" /etc/file
+	resolves_to "$HOST" -s "$HOST/file"
+	resolves_to "$ROOT/etc" -s -r "$ROOT" /usr/../etc/file
+}
+
+@test "with no symlink to follow, a missing directory is still a result of its own" {
+	for walk in "" -w; do
+		run "$TD" -s -M ${walk:+"$walk"} -r "$ROOT" /var/lib/hersh-gvisor/x
+		assert_failure 4
+		assert_output "missing	/var"
+	done
+}
+
+@test "a canonical path is absolute, without . or .. or empty components or a trailing slash" {
+	for p in / /etc /etc/apt/sources.list.d/gvisor.list; do
+		run "$TD" -C "$p"
+		assert_success
+		assert_output canonical
+	done
+	while IFS='|' read -r p why; do
+		run "$TD" -C "$p"
+		[ "$why" = canonical ] || assert_failure 1
+		assert_output "$why"
+	done <<-'EOF2'
+		|not absolute
+		etc/x|not absolute
+		/../../usr/share/keyrings/x.gpg|a ".." component
+		/etc/./x|a "." component
+		/etc//x|an empty component
+		/etc/|a trailing slash
+		/etc/x/.|a "." component
+		/etc/x/..|a ".." component
+		/etc/...|canonical
+	EOF2
+}
+
+@test "a tree is removed with its symlinks, FIFOs and sockets as names, their targets untouched" {
+	mkdir -p "$HOST/keep/sub" "$ROOT/var/lib/st/a/b"
+	echo keep >"$HOST/keep/file"
+	echo x >"$ROOT/var/lib/st/a/b/f"
+	ln -s "$HOST/keep" "$ROOT/var/lib/st/dirlink"
+	ln -s "$HOST/keep/file" "$ROOT/var/lib/st/a/filelink"
+	ln -s /dev/zero "$ROOT/var/lib/st/zero"
+	mkfifo "$ROOT/var/lib/st/fifo"
+	python3 -c 'import socket,sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$ROOT/var/lib/st/sock"
+	run timeout 10 "$TD" -D -s -r "$ROOT" /var/lib/st
+	assert_success
+	assert_line "removed /var/lib/st/fifo"
+	assert_line "removed /var/lib/st/dirlink"
+	assert_line "removed /var/lib/st/a/b/f"
+	assert_line "removed /var/lib/st"
+	assert_not_exist "$ROOT/var/lib/st"
+	assert_equal "$(cat "$HOST/keep/file")" keep
+	assert_dir_exist "$HOST/keep/sub"
+}
+
+@test "a tree whose own name is a symlink loses only the link" {
+	mkdir -p "$HOST/lib/st"
+	echo keep >"$HOST/lib/st/f"
+	mkdir -p "$ROOT/var"
+	ln -s "$HOST/lib" "$ROOT/var/lib2"
+	ln -s "$HOST/lib/st" "$ROOT/var/st"
+	run "$TD" -D -r "$ROOT" /var/st
+	assert_success
+	assert_output "removed /var/st"
+	assert_equal "$(cat "$HOST/lib/st/f")" keep
+	# with no symlink to follow, one on the way to it is refused
+	run "$TD" -D -s -r "$ROOT" /var/lib2/st
+	assert_failure 3
+	assert_equal "$(cat "$HOST/lib/st/f")" keep
+}
+
+@test "a tree deeper than the bound is left where it is too deep, the rest removed" {
+	d=$ROOT/st
+	for i in $(seq 1 20); do d=$d/d$i; done
+	mkdir -p "$d"
+	touch "$ROOT/st/file"
+	run "$TD" -D -r "$ROOT" /st
+	assert_failure 1
+	assert_line "removed /st/file"
+	assert_line --partial "kept /st/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17: Too many levels of symbolic links"
+	assert_line "kept /st: Directory not empty"
+	assert_file_not_exist "$ROOT/st/file"
+}
+
+@test "a tree with another filesystem mounted inside is not entered" {
+	require_root
+	mkdir -p "$ROOT/st/mnt"
+	mount -t tmpfs hersh-rmtree "$ROOT/st/mnt" || skip "cannot mount a tmpfs here"
+	touch "$ROOT/st/mnt/keep"
+	run "$TD" -D -r "$ROOT" /st
+	status_was=$status
+	umount "$ROOT/st/mnt"
+	[ "$status_was" = 1 ] || fail "exit $status_was: $output"
+	assert_line "kept /st/mnt: Invalid cross-device link"
+}
