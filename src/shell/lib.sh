@@ -34,6 +34,8 @@
 #   HG_POLICY_RC_D      policy-rc.d
 #   HG_SYSTEMD_DIR      present when systemd runs
 #   HG_PROC             /proc
+#   HG_KERNEL, HG_MACHINE   uname -r, uname -m
+#   HG_DEV_KVM          /dev/kvm
 #   HG_WAIT_SECONDS     how long a reload is waited for
 #   HG_PROBE_SECONDS    how long a sandbox probe may take
 #   HG_IS_ROOT          1 when running as root
@@ -87,6 +89,8 @@ hg_init() {
 	HG_IS_ROOT=0
 	[ "$(id -u)" != 0 ] || HG_IS_ROOT=1
 	HG_KERNEL=$(uname -r)
+	HG_MACHINE=$(uname -m)
+	HG_DEV_KVM=/dev/kvm
 	HG_WHY=''
 	HG_CHANGED=''
 	HG_TIDY=''
@@ -397,8 +401,8 @@ hg_release_date() {
 
 # hg_runsc_facts RUNSC: HG_RUNSC_VERSION (its --version line) and
 # HG_RUNSC_DATE (the release date yyyymmdd; empty when unknown), from
-# `runsc --version` when root may run it, else from the runsc package's
-# version.
+# `runsc --version` when root may run it, else (for /usr/bin/runsc) from
+# the runsc package's version.
 hg_runsc_facts() {
 	hg_bin=$1
 	HG_RUNSC_DATE=''
@@ -410,7 +414,8 @@ hg_runsc_facts() {
 	case $HG_RUNSC_VERSION in
 	"runsc version "*) HG_RUNSC_DATE=$(hg_release_date "$HG_RUNSC_VERSION") ;;
 	esac
-	if [ -z "$HG_RUNSC_DATE" ] && [ "$hg_bin" = "$HG_RUNSC" ]; then
+	# Debian's and gVisor's runsc packages install /usr/bin/runsc.
+	if [ -z "$HG_RUNSC_DATE" ] && [ "$hg_bin" = /usr/bin/runsc ]; then
 		hg_pv=$(dpkg-query -W -f '${Version}' runsc 2>/dev/null) || hg_pv=
 		HG_RUNSC_DATE=$(hg_release_date "$hg_pv")
 		[ -n "$HG_RUNSC_VERSION" ] || [ -z "$hg_pv" ] || HG_RUNSC_VERSION="runsc $hg_pv"
@@ -473,14 +478,14 @@ hg_runsc_platforms() {
 # then hangs).  Other architectures have no such flag to read: /dev/kvm
 # alone, then the probe, decides.  HG_WHY says why not.
 hg_kvm_usable() {
-	if [ ! -e /dev/kvm ]; then
-		HG_WHY="/dev/kvm does not exist (no KVM on this host)"
+	if [ ! -e "$HG_DEV_KVM" ]; then
+		HG_WHY="$HG_DEV_KVM does not exist (no KVM on this host)"
 		return 1
 	fi
-	case $(uname -m) in
+	case $HG_MACHINE in
 	x86_64 | i?86)
 		if ! grep -qwE 'vmx|svm' "$HG_PROC/cpuinfo" 2>/dev/null; then
-			HG_WHY="/dev/kvm exists, but the processor shows neither VMX nor SVM (a virtual machine without nested virtualisation)"
+			HG_WHY="$HG_DEV_KVM exists, but the processor shows neither VMX nor SVM (a virtual machine without nested virtualisation)"
 			return 1
 		fi ;;
 	esac
@@ -691,7 +696,7 @@ hg_platform_choice() {
 		hg_say "runsc: platform $HG_PLATFORM not written: runtime-args sets a platform already"
 		return 0 ;;
 	esac
-	hg_runsc_platforms
+	hg_runsc_platforms || true
 	case " $HG_RUNSC_PLATFORMS " in
 	*" $HG_PLATFORM "*) ;;
 	*)
