@@ -1216,9 +1216,13 @@ hg_docker_view() {
 	HG_SEEN_LINE=${hg_v#*|}
 }
 
-# hg_docker_agrees: Docker's view matches what daemon.json says.
+# hg_docker_agrees: Docker's view (asked now) matches what daemon.json says.
 hg_docker_agrees() {
-	hg_docker_view || return 1
+	hg_docker_view && hg_view_agrees
+}
+
+# hg_view_agrees: the view last asked (hg_docker_view) matches the file.
+hg_view_agrees() {
 	case $HG_EXP_RT in
 	absent) [ -z "$HG_SEEN_LINE" ] || return 1 ;;
 	*) [ "$HG_SEEN_LINE" = "$HG_EXP_LINE" ] || return 1 ;;
@@ -1401,7 +1405,7 @@ hg_apply_docker() {
 	fi
 	hg_expected || return 0
 	if hg_docker_view; then
-		if hg_docker_agrees; then
+		if hg_view_agrees; then
 			HG_CONFIRMED=1
 			if [ -n "$HG_CHANGED" ]; then
 				hg_say "Docker: already lists the runtime as daemon.json now says; nothing to reload"
