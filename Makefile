@@ -23,6 +23,9 @@ CXXFLAGS   ?= -O2 -g
 VERSION    ?= $(shell dpkg-parsechangelog -S Version 2>/dev/null || echo 0)
 FUZZ_SECONDS ?= 60
 
+# make with no target builds everything (the first rule below is not all).
+.DEFAULT_GOAL := all
+
 JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c)
 JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c)
 APT_LIBS     := $(shell $(PKG_CONFIG) --libs apt-pkg 2>/dev/null || echo -lapt-pkg)
