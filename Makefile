@@ -189,11 +189,15 @@ deb-install:
 	$(MAKE) deb
 	apt-get install -y ./$$(ls dist/hersh-gvisor_*.deb | tail -n 1)
 
+# Every build output: the programs (build/, the package's debian/build, any
+# BUILDDIR), the sanitizer build, the fuzz corpus and crash inputs (in
+# them).  dist/ holds the release artefacts (make deb, make repo): only
+# distclean removes it.
 clean:
-	rm -rf $(BUILDDIR)
+	rm -rf build build-san debian/build $(BUILDDIR)
 
-distclean:
-	rm -rf build build-san debian/build dist
+distclean: clean
+	rm -rf dist
 
 .PHONY: all install check check-sanitize fuzz deb deb-install clean distclean
 
