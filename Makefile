@@ -168,19 +168,33 @@ fuzz: $(BUILDDIR)/fuzz-dj-edit
 	  -dict=tests/fuzz/dj_edit.dict -artifact_prefix=$(BUILDDIR)/ \
 	  $(BUILDDIR)/fuzz-corpus tests/fixtures/daemon-json
 
-# The package builds in debian/build (debian/rules), so a package build and
-# its clean never touch build/ or dist/ of the tree.  Its files (.deb,
-# dbgsym, .buildinfo, .changes) are written straight into dist/: nothing is
-# picked up from the parent directory, where other builds leave theirs.
-DEB_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
-DEB_BASE  = dist/hersh-gvisor_$(VERSION)_$(DEB_ARCH)
+# The package builds in debian/build (debian/rules); dpkg-buildpackage
+# cleans the tree first (make clean: build/ and build-san/ go too, dist/
+# stays).  Its files (.deb, dbgsym, .buildinfo, .changes) are written
+# straight into dist/: nothing is picked up from the parent directory,
+# where other builds leave theirs.
+#   make deb ARCH=arm64  cross-builds for ARCH into dist/ARCH/ (needs
+#                        crossbuild-essential-ARCH and the build
+#                        dependencies for ARCH: apt-get build-dep -a ARCH
+#                        -Pnocheck ./); the unit tests do not run.
+BUILD_ARCH := $(shell dpkg --print-architecture 2>/dev/null)
+ARCH       ?= $(BUILD_ARCH)
+DEB_ARCH   := $(ARCH)
+DEB_CROSS  := $(filter-out $(BUILD_ARCH),$(DEB_ARCH))
+DEB_DIR    := dist$(if $(DEB_CROSS),/$(DEB_ARCH))
+DEB_BASE    = $(DEB_DIR)/hersh-gvisor_$(VERSION)_$(DEB_ARCH)
+# (CC named for dpkg-architecture, which otherwise warns that cc is not
+# a compiler for ARCH; debian/rules sets it again.)
+DEB_TRIPLET = $(shell dpkg-architecture -a$(DEB_ARCH) -qDEB_HOST_GNU_TYPE 2>/dev/null)
 deb:
-	mkdir -p dist
-	HERSH_DEB_DESTDIR=$(CURDIR)/dist dpkg-buildpackage -us -uc -b \
-	  --buildinfo-option=-u$(CURDIR)/dist --changes-option=-u$(CURDIR)/dist \
+	mkdir -p $(DEB_DIR)
+	$(if $(DEB_CROSS),DEB_BUILD_OPTIONS="$(strip $(DEB_BUILD_OPTIONS) nocheck)" CC=$(DEB_TRIPLET)-gcc) \
+	HERSH_DEB_DESTDIR=$(CURDIR)/$(DEB_DIR) dpkg-buildpackage -us -uc -b \
+	  $(if $(DEB_CROSS),--host-arch=$(DEB_ARCH) -Pnocheck) \
+	  --buildinfo-option=-u$(CURDIR)/$(DEB_DIR) --changes-option=-u$(CURDIR)/$(DEB_DIR) \
 	  --buildinfo-file=$(CURDIR)/$(DEB_BASE).buildinfo \
 	  --changes-file=$(CURDIR)/$(DEB_BASE).changes
-	@ls $(DEB_BASE).changes dist/hersh-gvisor_$(VERSION)_$(DEB_ARCH).deb
+	@ls $(DEB_BASE).changes $(DEB_BASE).deb
 
 deb-install:
 	apt-get update
@@ -201,12 +215,18 @@ distclean: clean
 
 .PHONY: all install check check-sanitize fuzz deb deb-install clean distclean
 
-# A signed apt repository of the built package, for a fleet:
+# A signed apt repository of the built packages, for a fleet:
 #   make repo KEY=<gpg key id> [REPO_DIR=dist/repo] [SUITE=stable]
-REPO_DIR ?= dist/repo
-SUITE    ?= stable
+# It publishes the packages of dist/ and, for each dist/ARCH/ (make deb
+# ARCH=...), the ARCH ones there; every architecture gets its Packages.
+# A version already published with other contents is refused (bump it in
+# debian/changelog); the same files again change nothing.
+REPO_DIR  ?= dist/repo
+SUITE     ?= stable
+REPO_DEBS ?= $(wildcard dist/*.deb) \
+	     $(foreach d,$(wildcard dist/*/),$(wildcard $(d)*_$(notdir $(d:/=)).deb))
 repo:
 	@[ -n "$(KEY)" ] || { echo "make repo: name the signing key: make repo KEY=<gpg key id>" >&2; exit 2; }
-	@ls dist/*.deb >/dev/null 2>&1 || { echo "make repo: no dist/*.deb: run make deb first" >&2; exit 1; }
-	src/mkrepo/mkrepo.sh --key "$(KEY)" --suite "$(SUITE)" "$(REPO_DIR)" dist/*.deb
+	@[ -n "$(strip $(REPO_DEBS))" ] || { echo "make repo: no dist/*.deb: run make deb first" >&2; exit 1; }
+	src/mkrepo/mkrepo.sh --key "$(KEY)" --suite "$(SUITE)" "$(REPO_DIR)" $(REPO_DEBS)
 .PHONY: repo
