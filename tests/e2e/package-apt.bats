@@ -1,8 +1,7 @@
 #!/usr/bin/env bats
 # End to end: the package's apt source step against a local signed mirror
 # of the gVisor repository on 127.0.0.1 (throwaway key), never the network.
-# Root; run under the host lock:
-#   flock /run/hersh-host.lock bats tests/e2e/package-apt.bats
+# In a throwaway root (tests/run e2e@R).
 
 load ../lib/common
 load ../lib/docker
@@ -10,14 +9,8 @@ load ../lib/package
 load ../lib/aptrepo
 
 setup_file() {
-	pkg_file_needs root gpg python3 || return 0
-	pkg_host_save || return 0
+	pkg_file_needs root throwaway gpg python3 || return 0
 	hersh_purge
-	if [ -e "$HG_SOURCE_FILE" ]; then
-		file_skip "this host has its own $HG_SOURCE_FILE"
-		pkg_host_restore
-		return 0
-	fi
 	save_path "$HG_DAEMON_JSON"
 	MIRROR_DIR=$BATS_FILE_TMPDIR/mirror
 	MIRROR_URL=$(aptrepo_gvisor_mirror "$MIRROR_DIR" release nightly)
@@ -28,7 +21,7 @@ setup_file() {
 teardown_file() {
 	! file_skipped || return 0
 	[ -z "${MIRROR_DIR:-}" ] || aptrepo_stop "$MIRROR_DIR"
-	pkg_host_restore
+	hersh_purge
 }
 
 setup() {

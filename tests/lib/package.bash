@@ -158,65 +158,35 @@ pkg_file_needs() {
 	export HG_DEB
 }
 
-# ---- The host as it was before the suite, put back exactly afterwards:
-# the installed package (repacked), its debconf answers, the files it and
-# the tests touch, Docker images and downloaded package files.
-HG_HOST_PATHS="etc/docker etc/apt var/lib/hersh-gvisor usr/share/keyrings/gvisor-archive-keyring.gpg"
-# Where the saved state lives: the same for setup_file, the tests and
-# teardown_file of one file.
-HG_HOST_DIR=$BATS_FILE_TMPDIR/host
+# ---- Each package suite runs in a throwaway root of the release under
+# test (tests/run e2e@R builds one per file and throws it away): it
+# installs, purges and reconfigures as freely as only a fresh machine
+# allows, and nothing is saved or put back.
 
-# pkg_host_save: once per file, before anything is changed.  Returns 1
-# (after file_skip) when the host's state cannot be saved.
-pkg_host_save() {
-	local dir=$HG_HOST_DIR st p paths=()
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	st=$(pkg_status hersh-gvisor)
-	case $st in
-	installed | not-installed) ;;
-	*)
-		file_skip "hersh-gvisor is $st on this host; install or purge it first"
-		return 1 ;;
-	esac
-	if [ "$st" = installed ]; then
-		command -v dpkg-repack >/dev/null 2>&1 ||
-			{ file_skip "needs dpkg-repack to put the installed hersh-gvisor back"; return 1; }
-		(cd "$dir" && dpkg-repack hersh-gvisor) >"$dir/repack.log" 2>&1 ||
-			{ file_skip "dpkg-repack hersh-gvisor failed: $(tail -n 1 "$dir/repack.log")"; return 1; }
-	fi
-	command -v debconf-get-selections >/dev/null 2>&1 ||
-		{ file_skip "needs debconf-get-selections (debconf-utils)"; return 1; }
-	debconf-get-selections 2>/dev/null | grep -E '^hersh-gvisor[[:space:]]' >"$dir/debconf" || true
-	for p in $HG_HOST_PATHS; do
-		if [ -e "/$p" ] || [ -L "/$p" ]; then
-			paths+=("$p")
-		fi
-	done
-	tar -C / --xattrs -cpf "$dir/files.tar" --files-from /dev/null "${paths[@]}" ||
-		{ file_skip "cannot save $HG_HOST_PATHS"; return 1; }
-	printf '%s\n' "$st" >"$dir/status"
-	dpkg-query -W -f '${Version}' runsc >"$dir/runsc-version" 2>/dev/null || : >"$dir/runsc-version"
-	find /var/cache/apt/archives -maxdepth 1 -name '*.deb' | sort >"$dir/archives"
+# pkg_file_setup: once per file: root, a throwaway root, the package, no
+# package installed, dockerd, the test image.  Returns 1 (after file_skip)
+# when the file cannot run.
+pkg_file_setup() {
+	# (not "file_needs docker": it calls itself with "docker" again)
+	pkg_file_needs root throwaway dockerd || return 1
+	command -v docker >/dev/null 2>&1 || { file_skip "needs docker"; return 1; }
+	RUNSC_DEB=$(runsc_deb_find) || RUNSC_DEB=
+	export RUNSC_DEB
+	dpkg-query -W -f '${Version}' runsc >"$BATS_FILE_TMPDIR/runsc-version" 2>/dev/null ||
+		: >"$BATS_FILE_TMPDIR/runsc-version"
+	hersh_purge
+	save_path "$HG_DAEMON_JSON"
+	policy_rc_d_hide
+	dockerd_start
+	test_image_ensure
 }
 
-# pkg_images_save: the Docker images there before the suite (dockerd up).
-pkg_images_save() {
-	docker image ls -q --no-trunc 2>/dev/null | sort -u >"$HG_HOST_DIR/images"
-}
-
-# pkg_images_restore: remove the images the suite added (dockerd up).
-pkg_images_restore() {
-	[ -f "$HG_HOST_DIR/images" ] || return 0
-	docker image ls -q --no-trunc 2>/dev/null | sort -u | comm -13 "$HG_HOST_DIR/images" - |
-		xargs -r docker rmi -f >/dev/null 2>&1 || true
-}
-
-# pkg_runsc_restore: the runsc the host had (version), or none.
+# pkg_runsc_restore: the runsc the root had when the file began (version),
+# or none.
 pkg_runsc_restore() {
 	local want have
-	[ -f "$HG_HOST_DIR/runsc-version" ] || return 0
-	want=$(cat "$HG_HOST_DIR/runsc-version")
+	[ -f "$BATS_FILE_TMPDIR/runsc-version" ] || return 0
+	want=$(cat "$BATS_FILE_TMPDIR/runsc-version")
 	have=$(dpkg-query -W -f '${Version}' runsc 2>/dev/null) || have=
 	[ "$(pkg_status runsc)" = installed ] || have=
 	[ "$want" != "$have" ] || return 0
@@ -227,64 +197,11 @@ pkg_runsc_restore() {
 	fi
 }
 
-# pkg_host_restore: after the suite (dockerd stopped): the package as it
-# was (reinstalled from the repack with its answers, or purged), then the
-# saved files over whatever that wrote.
-pkg_host_restore() {
-	local dir=$HG_HOST_DIR st p deb new
-	[ -f "$dir/status" ] || return 0
-	st=$(cat "$dir/status")
-	hersh_purge
-	pkg_runsc_restore
-	if [ -s "$dir/debconf" ]; then
-		debconf-set-selections <"$dir/debconf" || true
-	fi
-	if [ "$st" = installed ]; then
-		deb=$(ls "$dir"/hersh-gvisor_*.deb 2>/dev/null | head -n 1)
-		DEBIAN_FRONTEND=noninteractive dpkg -i "$deb" >"$dir/reinstall.log" 2>&1 ||
-			echo "pkg_host_restore: reinstalling hersh-gvisor failed; see $dir/reinstall.log" >&2
-	fi
-	for p in $HG_HOST_PATHS; do
-		rm -rf "/${p:?}"
-	done
-	tar -C / --xattrs -xpf "$dir/files.tar"
-	rm -f /var/lib/apt/lists/127.0.0.1_*
-	find /var/cache/apt/archives -maxdepth 1 -name '*.deb' | sort | comm -13 "$dir/archives" - |
-		while IFS= read -r new; do rm -f "$new"; done
-}
-
-# pkg_file_setup: once per file: the host saved, no package, dockerd, the
-# image.  Returns 1 (after file_skip) when the file cannot run.
-pkg_file_setup() {
-	# (not "file_needs docker": it calls itself with "docker" again)
-	pkg_file_needs root dockerd || return 1
-	command -v docker >/dev/null 2>&1 || { file_skip "needs docker"; return 1; }
-	if dockerd_pid >/dev/null && [ ! -e "$HERSH_DOCKERD_MARK" ]; then
-		file_skip "a dockerd the tests did not start is running"
-		return 1
-	fi
-	pkg_host_save || return 1
-	RUNSC_DEB=$(runsc_deb_find) || RUNSC_DEB=
-	export RUNSC_DEB
-	# Without the package (its removal takes out its own entry), the
-	# host's daemon.json is what each test starts from.
-	hersh_purge
-	save_path "$HG_DAEMON_JSON"
-	policy_rc_d_hide
-	dockerd_start
-	pkg_images_save
-	test_image_ensure
-}
-
 pkg_file_teardown() {
 	! file_skipped || return 0
 	containers_cleanup
 	hersh_purge
-	pkg_runsc_restore
-	pkg_images_restore
-	policy_rc_d_restore
 	dockerd_stop
-	pkg_host_restore
 }
 
 # Per test: no package, default answers, the saved daemon.json, runsc
