@@ -1232,7 +1232,7 @@ hg_view_agrees() {
 
 hg_say_listing() {
 	if [ "$HG_EXP_RT" = absent ]; then
-		hg_say "Docker: does not list the $HG_NAME runtime"
+		hg_say "Docker: no longer lists the $HG_NAME runtime"
 	else
 		hg_say "Docker: lists the $HG_NAME runtime${HG_SEEN_LINE:+ ($HG_SEEN_LINE)}${HG_EXP_DEF:+; default runtime: $HG_EXP_DEF}"
 	fi
