@@ -7,6 +7,7 @@
 
 #include "key.h"
 #include "keyring.h"
+#include "packet.h"
 #include "sources.h"
 #include "target.h"
 #include "lib/xmalloc.h"
@@ -101,19 +102,32 @@ judge_keys(const struct as_keys *k, const char *fpr, struct as_keyring *kr)
 	kr->status = status_of(k, fpr);
 	kr->found = primaries(k);
 	kr->what = describe(k, kr->status, fpr, kr->found);
+	kr->expires = -1;
+	if (k->n == 1 && strcmp(k->k[0].fpr, fpr) == 0)
+		kr->expires = k->k[0].expires;
 }
 
 void
 as_keyring_judge(const void *data, size_t len, const char *fpr,
     struct as_keyring *kr)
 {
+	char pwhy[AS_PGP_WHY], *bin, *why;
 	struct as_keys k;
-	char *why;
+	size_t binlen;
 
-	if (as_key_list(data, len, &k, &why) == -1) {
+	memset(kr, 0, sizeof(*kr));
+	if (as_pgp_public(data, len, &bin, &binlen, pwhy) == -1) {
+		kr->status = AS_KEYRING_MISMATCH;
+		kr->found = xstrdup("");
+		kr->what = xstrdup(pwhy);
+		kr->expires = -1;
+		return;
+	}
+	if (as_key_list(bin, binlen, &k, &why) == -1) {
 		free(why);
 		memset(&k, 0, sizeof(k));
 	}
+	free(bin);
 	judge_keys(&k, fpr, kr);
 	as_keys_free(&k);
 }
@@ -123,6 +137,8 @@ as_keyring_check(const struct as_conf *c, struct as_keyring *kr)
 {
 	struct as_file f;
 
+	memset(kr, 0, sizeof(*kr));
+	kr->expires = -1;
 	if (as_file_open(c, &f, c->keyring_real, AS_OPEN_FOLLOW) == -1) {
 		kr->status = AS_KEYRING_MISMATCH;
 		kr->what = xstrdup("cannot be read");
@@ -217,17 +233,23 @@ int
 as_keyring_take(const struct as_conf *c, const char *label, const void *data,
     size_t len, char **key, size_t *keylen)
 {
+	char pwhy[AS_PGP_WHY], *bin, *why;
 	struct as_keys k;
-	char *why;
+	size_t binlen;
 	int rc = -1;
 
-	if (as_key_list(data, len, &k, &why) == -1) {
+	if (as_pgp_public(data, len, &bin, &binlen, pwhy) == -1) {
+		warnx("%s: %s; nothing written", label, pwhy);
+		return -1;
+	}
+	if (as_key_list(bin, binlen, &k, &why) == -1) {
 		warnx("%s: no OpenPGP key found: %s", label, why);
 		free(why);
+		free(bin);
 		return -1;
 	}
 	if (check_input(label, &k, c->fpr) == 0) {
-		if (as_key_export(data, len, c->fpr, key, keylen, &why) == -1) {
+		if (as_key_export(bin, binlen, c->fpr, key, keylen, &why) == -1) {
 			warnx("%s: gpg cannot export key %s: %s", label, c->fpr,
 			    why);
 			free(why);
@@ -237,5 +259,6 @@ as_keyring_take(const struct as_conf *c, const char *label, const void *data,
 			rc = 0;
 	}
 	as_keys_free(&k);
+	free(bin);
 	return rc;
 }

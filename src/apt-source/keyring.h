@@ -25,9 +25,15 @@ struct as_keyring {
 	enum as_keyring_status	 status;
 	char			*found;	/* its primary keys, comma-separated, or "" */
 	char			*what;	/* "holds ..." for messages */
+	long long		 expires; /* the expected key alone: its expiry
+					    (seconds since the epoch, 0 never);
+					    else -1 */
 };
 
-/* Judge the key data DATA (LEN bytes) against the fingerprint FPR. */
+/*
+ * Judge the key data DATA (LEN bytes) against the fingerprint FPR.  Data
+ * that holds anything but public key material (packet.h) is a mismatch.
+ */
 void	 as_keyring_judge(const void *data, size_t len, const char *fpr,
 	    struct as_keyring *kr);
 /* Judge the configured keyring (MISSING when absent). */
@@ -37,7 +43,8 @@ void	 as_keyring_free(struct as_keyring *kr);
 /*
  * The key C->fpr from DATA, read from LABEL (a file or URL), ready to be
  * the keyring: refused (-1 after a message naming LABEL) unless DATA
- * holds that primary key, valid, and no other key block carries a key
+ * holds public key material only (packet.h), that primary key among it,
+ * valid, and no other key block carries a key
  * with that fingerprint; the export holds exactly that one primary key.
  * *key is malloc'd.
  */
