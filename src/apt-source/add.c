@@ -6,6 +6,7 @@
 
 #include "apt.h"
 #include "commands.h"
+#include "facts.h"
 #include "keyring.h"
 #include "pin.h"
 #include "sources.h"
@@ -58,22 +59,41 @@ unpin(const struct as_conf *c, struct as_state *st, struct as_file *f,
 	return as_state_save(c, st);
 }
 
-/* Write the pin F (standing HOW) for a source of SUITE in LIST, or leave it. */
+/* Say what the pin P written into F does. */
+static void
+pin_said(const struct as_conf *c, const struct as_file *f,
+    const struct as_pin *p)
+{
+	if (p->mode == AS_PIN_ORIGIN)
+		as_say(c, "%s: pinned the gVisor repository (host %s) to runsc; "
+		    "every other package from it gets priority -1", f->label,
+		    p->site);
+	else if (p->mode == AS_PIN_RELEASE)
+		as_say(c, "%s: pinned the gVisor repository (suite %s, component "
+		    "%s) to runsc; every other package from it gets priority -1",
+		    f->label, p->suite, HG_FACT_COMPONENT);
+}
+
+/*
+ * Write the pin F (standing HOW) for a source of SUITE in LIST, among the
+ * configured entries E (N), or leave it.
+ */
 static int
 pin_write(const struct as_conf *c, struct as_state *st, struct as_file *f,
-    enum as_how how, const char *suite, const char *list)
+    enum as_how how, const char *suite, const char *list,
+    const struct as_entry *e, size_t n)
 {
 	char *text, *target = as_conf_target(c, list);
+	struct as_pin p;
 	int rc = 0;
 
-	text = as_pin_text(suite, target);
+	as_pin_choose(c, suite, e, n, &p);
+	text = as_pin_text(&p, target);
 	if (how == AS_FILE_ABSENT ||
 	    (how == AS_FILE_OURS && strcmp(f->data, text) != 0)) {
 		rc = as_write_recorded(c, st, f, text, strlen(text));
 		if (rc == 0)
-			as_say(c, "%s: pinned the gVisor repository (suite %s) to "
-			    "runsc; anything else from it gets priority 1",
-			    f->label, suite);
+			pin_said(c, f, &p);
 	} else if (how == AS_FILE_GONE)
 		as_say(c, "%s: deleted since hersh-apt-source wrote it; not "
 		    "written again (add --no-pin forgets it)", f->label);
@@ -83,6 +103,11 @@ pin_write(const struct as_conf *c, struct as_state *st, struct as_file *f,
 	else if (how == AS_FILE_FOREIGN)
 		as_say(c, "%s: not written by hersh-apt-source; left as it is",
 		    f->label);
+	if (rc == 0 && p.mode == AS_PIN_SHARED &&
+	    (how == AS_FILE_ABSENT || how == AS_FILE_OURS))
+		warnx("warning: %s: nothing pinned: %s; the gVisor repository's "
+		    "other packages are not held back", f->label, p.why);
+	as_pin_free(&p);
 	free(target);
 	free(text);
 	return rc;
@@ -90,12 +115,13 @@ pin_write(const struct as_conf *c, struct as_state *st, struct as_file *f,
 
 /*
  * Make the pin match WANT for a source of SUITE in LIST that we wrote
- * (SUITE NULL: the source is someone else's, nothing to pin).  A pin the
- * admin changed, deleted or wrote is left as it is.
+ * (SUITE NULL: the source is someone else's, nothing to pin), among the
+ * configured entries E (N).  A pin the admin changed, deleted or wrote is
+ * left as it is.
  */
 static int
 pin_sync(const struct as_conf *c, struct as_state *st, const char *suite,
-    const char *list, int want)
+    const char *list, int want, const struct as_entry *e, size_t n)
 {
 	struct as_file f;
 	enum as_how how;
@@ -106,7 +132,7 @@ pin_sync(const struct as_conf *c, struct as_state *st, const char *suite,
 	else if (!want)
 		rc = unpin(c, st, &f, how);
 	else if (suite != NULL)
-		rc = pin_write(c, st, &f, how, suite, list);
+		rc = pin_write(c, st, &f, how, suite, list, e, n);
 	as_file_close(&f);
 	return rc;
 }
@@ -133,7 +159,7 @@ ours(const struct as_conf *c, const struct as_state *st,
 /* A gVisor source exists: add nothing, but keep the pin in step with ours. */
 static int
 existing(const struct as_conf *c, const struct as_source *s, size_t ns,
-    int pin)
+    int pin, const struct as_entry *e, size_t n)
 {
 	const struct as_source *our;
 	struct as_state st;
@@ -147,7 +173,7 @@ existing(const struct as_conf *c, const struct as_source *s, size_t ns,
 		return 1;
 	our = ours(c, &st, s, ns);
 	rc = pin_sync(c, &st, our != NULL ? our->suites : NULL,
-	    our != NULL ? our->file : NULL, pin) == -1;
+	    our != NULL ? our->file : NULL, pin, e, n) == -1;
 	as_state_free(&st);
 	return rc;
 }
@@ -158,7 +184,7 @@ existing(const struct as_conf *c, const struct as_source *s, size_t ns,
  */
 static int
 write_source(const struct as_conf *c, const char *list, const char *suite,
-    int pin)
+    int pin, const struct as_entry *e, size_t n)
 {
 	struct as_state st;
 	struct as_file f;
@@ -175,7 +201,7 @@ write_source(const struct as_conf *c, const char *list, const char *suite,
 		    "it (move it away, then run add again)", list);
 	else if (as_file_trusted(c, &f) == 0) {	/* before the pin is written */
 		line = as_list_line(c->arch, c->keyring, c->uri, suite);
-		if (pin_sync(c, &st, suite, list, pin) == 0 &&
+		if (pin_sync(c, &st, suite, list, pin, e, n) == 0 &&
 		    as_write_recorded(c, &st, &f, line, strlen(line)) == 0) {
 			as_say(c, "%s: added the gVisor source %s, suite %s", list,
 			    c->uri, suite);
@@ -200,16 +226,18 @@ as_cmd_add(const struct as_conf *c, const char *suite, int pin)
 	if (as_apt_sources(&e, &n) == -1)
 		return 1;
 	ns = as_sources(c, e, n, &s);
-	rc = ns > 0 ? existing(c, s, ns, pin) : -1;
+	rc = ns > 0 ? existing(c, s, ns, pin, e, n) : -1;
 	as_sources_free(s, ns);
+	if (rc == -1) {
+		if (need_key(c) != 0)
+			rc = 1;
+		else {
+			list = xasprintf("%s%s", c->parts, AS_LIST_NAME);
+			rc = write_source(c, list, suite, pin, e, n);
+			free(list);
+		}
+	}
 	as_entries_free(e, n);
 	free(e);
-	if (rc != -1)
-		return rc;
-	if (need_key(c) != 0)
-		return 1;
-	list = xasprintf("%s%s", c->parts, AS_LIST_NAME);
-	rc = write_source(c, list, suite, pin);
-	free(list);
 	return rc;
 }

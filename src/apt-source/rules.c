@@ -124,6 +124,8 @@ as_uri_check(const char *uri, char *why)
 int
 as_key_url_check(const char *url, char *why)
 {
+	if (*url == '\0')
+		return 0;	/* the key shipped with the package */
 	if (char_rule(url, why) == -1)
 		return -1;
 	return scheme_rule(url, key_schemes, why);
@@ -134,6 +136,8 @@ as_key_from_check(const char *from, char *why)
 {
 	if (from[0] == '/')
 		return 0;
+	if (from[0] == '\0')
+		return fail(why, "empty: name a file or a URL%s", "");
 	if (as_uri_scheme_len(from) == 0)
 		return fail(why, "not an absolute path, nor a http, https or "
 		    "file URL%s", "");
@@ -256,6 +260,24 @@ as_uri_norm(const char *uri)
 		return out;
 	}
 	return p;
+}
+
+char *
+as_uri_host(const char *uri)
+{
+	size_t n = as_uri_scheme_len(uri), len;
+	const char *host, *at, *end;
+
+	if (n == 0)
+		return NULL;
+	host = uri + n + 3;
+	end = host + strcspn(host, "/?#");
+	if ((at = memchr(host, '@', (size_t)(end - host))) != NULL)
+		host = at + 1;
+	len = strcspn(host, ":/?#");
+	if (host + len > end)
+		len = (size_t)(end - host);
+	return len > 0 ? xstrndup(host, len) : NULL;
 }
 
 int

@@ -25,7 +25,10 @@ int	 as_uri_check(const char *uri, char *why);
 /* The length of URI's scheme (before "://"), 0 when it has none. */
 size_t	 as_uri_scheme_len(const char *uri);
 
-/* A key URL: the URI character rule; scheme http or https (with a host) or file. */
+/*
+ * A key URL: empty (the key shipped with the package), or the URI
+ * character rule with scheme http or https (with a host) or file.
+ */
 int	 as_key_url_check(const char *url, char *why);
 /* What --from takes: a key URL, or an absolute path. */
 int	 as_key_from_check(const char *from, char *why);
@@ -54,6 +57,12 @@ char	*as_strip_slashes(char *s);
  * https, trailing slashes dropped.  malloc'd.
  */
 char	*as_uri_norm(const char *uri);
+/*
+ * The host of URI (after any user@, before any :port), as APT records
+ * it as the Site of a repository's package files; malloc'd, or NULL when
+ * URI has none.
+ */
+char	*as_uri_host(const char *uri);
 /* Non-zero when A and B name the same repository. */
 int	 as_uri_same(const char *a, const char *b);
 

@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "facts.h"
 #include "rules.h"
 #include "sources.h"
 #include "lib/xmalloc.h"
@@ -10,7 +11,7 @@
 int
 as_is_gvisor(const struct as_conf *c, const struct as_entry *e)
 {
-	return as_uri_same(e->uri, c->uri) || as_uri_same(e->uri, AS_UPSTREAM_URI);
+	return as_uri_same(e->uri, c->uri) || as_uri_same(e->uri, HG_FACT_URI);
 }
 
 /* Signed-By as one printable field. */
@@ -24,8 +25,8 @@ printable_signed_by(const char *s)
 	return xstrdup(s);
 }
 
-static int
-has_word(const char *list, const char *word)
+int
+as_list_has(const char *list, const char *word)
 {
 	size_t n = strlen(word);
 	const char *p;
@@ -41,7 +42,7 @@ as_list_add(char *list, const char *word)
 {
 	char *out;
 
-	if (has_word(list, word))
+	if (as_list_has(list, word))
 		return list;
 	out = xasprintf("%s%s%s", list, *list ? "," : "", word);
 	free(list);
@@ -102,7 +103,7 @@ as_signed_by_uses(const struct as_conf *c, const struct as_entry *e,
 	char *real = as_conf_real(c, path);
 	int used;
 
-	used = has_word(e->signed_by, path) || has_word(e->signed_by, real);
+	used = as_list_has(e->signed_by, path) || as_list_has(e->signed_by, real);
 	free(real);
 	return used;
 }
@@ -111,6 +112,6 @@ char *
 as_list_line(const char *arch, const char *keyring, const char *uri,
     const char *suite)
 {
-	return xasprintf("deb [arch=%s signed-by=%s] %s %s main\n", arch,
-	    keyring, uri, suite);
+	return xasprintf("deb [arch=%s signed-by=%s] %s %s %s\n", arch,
+	    keyring, uri, suite, HG_FACT_COMPONENT);
 }

@@ -35,6 +35,8 @@ int	 as_signed_by_uses(const struct as_conf *c, const struct as_entry *e,
 char	*as_list_line(const char *arch, const char *keyring, const char *uri,
 	    const char *suite);
 
+/* Non-zero when the comma-separated LIST holds WORD. */
+int	 as_list_has(const char *list, const char *word);
 /* LIST (malloc'd, comma-separated) with WORD appended unless in it already. */
 char	*as_list_add(char *list, const char *word);
 

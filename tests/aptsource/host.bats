@@ -62,14 +62,15 @@ host_apt_get() {
 	run has add
 	assert_success
 	assert_line "/etc/apt/sources.list.d/gvisor.list: added the gVisor source $MIRROR_URL/repo, suite release"
-	assert_line "/etc/apt/preferences.d/hersh-gvisor: pinned the gVisor repository (suite release) to runsc; anything else from it gets priority 1"
+	assert_line "/etc/apt/preferences.d/hersh-gvisor: pinned the gVisor repository (host 127.0.0.1) to runsc; every other package from it gets priority -1"
 	run host_apt_get update
 	assert_success
 	assert_output --partial "$MIRROR_URL/repo release InRelease"
 	refute_line --regexp '^(W|E|Err):'
+	# the repository offers only runsc: the pin holds its other package back
 	run host_apt_get install --simulate hersh-test-dummy
-	assert_success
-	assert_output --partial "Inst hersh-test-dummy"
+	assert_failure 100
+	assert_output --partial "Package 'hersh-test-dummy' has no installation candidate"
 }
 
 @test "on the host, show reports the added source and a good keyring" {
@@ -78,18 +79,18 @@ host_apt_get() {
 	run has show
 	assert_success
 	assert_line "$(printf 'source\t/etc/apt/sources.list.d/gvisor.list\tone-line\t%s\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg' "$MIRROR_URL/repo")"
-	assert_line "$(printf 'keyring\t/usr/share/keyrings/gvisor-archive-keyring.gpg\tok\t%s' "$MIRROR_FPR")"
-	assert_line "$(printf 'pin\t/etc/apt/preferences.d/hersh-gvisor\tok')"
+	assert_line "$(printf 'keyring\t/usr/share/keyrings/gvisor-archive-keyring.gpg\tok\t%s\tnever' "$MIRROR_FPR")"
+	assert_line "$(printf 'pin\t/etc/apt/preferences.d/hersh-gvisor\tok\torigin:127.0.0.1')"
 }
 
-@test "on the host, apt gives the repository's other packages priority 1" {
+@test "on the host, apt gives the repository's other packages priority -1" {
 	has -q install-key
 	has -q add
 	host_apt_get -q update >/dev/null
 	run apt-cache -o Dir::State::Lists="$LISTS" -o Dir::Cache::pkgcache= \
 		-o Dir::Cache::srcpkgcache= policy hersh-test-dummy
 	assert_success
-	assert_line --regexp "^ +1 $MIRROR_URL/repo release/main "
+	assert_line --regexp "^ +-1 $MIRROR_URL/repo release/main "
 }
 
 @test "on the host, remove after add leaves /etc/apt as it was" {

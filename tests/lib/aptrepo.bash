@@ -139,22 +139,20 @@ aptrepo_fpr() {
 	cat "$1/fingerprint"
 }
 
-# aptrepo_dummy_deb DIR NAME VERSION [ARCH]: a tiny package DIR/NAME_VERSION_ARCH.deb
-# (default ARCH all); prints its path.
+# aptrepo_dummy_deb DIR NAME VERSION [ARCH [DEPENDS]]: a tiny package
+# DIR/NAME_VERSION_ARCH.deb (default ARCH all; DEPENDS its Depends field);
+# prints its path.
 aptrepo_dummy_deb() {
-	local dir=$1 name=$2 version=$3 arch=${4:-all} root
+	local dir=$1 name=$2 version=$3 arch=${4:-all} depends=${5:-} root
 	root=$(mktemp -d "$dir/deb.XXXXXX")
 	mkdir -p "$root/DEBIAN" "$root/usr/share/doc/$name"
-	cat >"$root/DEBIAN/control" <<-EOF
-		Package: $name
-		Version: $version
-		Architecture: $arch
-		Maintainer: hersh-gvisor tests <test@hersh-gvisor.invalid>
-		Section: misc
-		Priority: optional
-		Description: dummy package for hersh-gvisor tests
-		 Installs nothing of use.
-	EOF
+	{
+		printf 'Package: %s\nVersion: %s\nArchitecture: %s\n' "$name" "$version" "$arch"
+		printf 'Maintainer: hersh-gvisor tests <test@hersh-gvisor.invalid>\n'
+		printf 'Section: misc\nPriority: optional\n'
+		[ -z "$depends" ] || printf 'Depends: %s\n' "$depends"
+		printf 'Description: dummy package for hersh-gvisor tests\n Installs nothing of use.\n'
+	} >"$root/DEBIAN/control"
 	printf 'dummy package\n' >"$root/usr/share/doc/$name/README"
 	dpkg-deb --root-owner-group -Zgzip --build "$root" "$dir/${name}_${version}_${arch}.deb" >/dev/null ||
 		{ rm -rf "$root"; echo "aptrepo_dummy_deb: dpkg-deb failed" >&2; return 1; }
@@ -170,18 +168,20 @@ aptrepo_build() {
 		--suite "$suite" --component "$component" --origin hersh-test "$dir/repo" "$@" >/dev/null
 }
 
-# aptrepo_serve DIR: serve DIR over HTTP on 127.0.0.1 (a free port); prints
-# the base URL.  The server is detached (no fd shared with bats).
+# aptrepo_serve DIR [ADDR]: serve DIR over HTTP on ADDR (default 127.0.0.1;
+# any 127.x.y.z is this machine too: another host, as apt sees it), on a
+# free port; prints the base URL.  The server is detached (no fd shared
+# with bats).
 aptrepo_serve() {
-	local dir=$1 port
+	local dir=$1 addr=${2:-127.0.0.1} port
 	aptrepo_stop "$dir"
-	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()')
-	setsid python3 -m http.server --bind 127.0.0.1 --directory "$dir" "$port" \
+	port=$(python3 -c 'import socket, sys; s = socket.socket(); s.bind((sys.argv[1], 0)); print(s.getsockname()[1]); s.close()' "$addr")
+	setsid python3 -m http.server --bind "$addr" --directory "$dir" "$port" \
 		</dev/null >"$dir/http.log" 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
 	printf '%s\n' "$!" >"$dir/http.pid"
-	printf 'http://127.0.0.1:%s\n' "$port" >"$dir/http.url"
+	printf 'http://%s:%s\n' "$addr" "$port" >"$dir/http.url"
 	for _ in $(seq 1 100); do
-		if curl -fsS -o /dev/null "http://127.0.0.1:$port/" 2>/dev/null; then
+		if curl -fsS -o /dev/null "http://$addr:$port/" 2>/dev/null; then
 			cat "$dir/http.url"
 			return 0
 		fi
