@@ -3,11 +3,14 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "apt.h"
 #include "commands.h"
 #include "keyring.h"
+#include "pin.h"
 #include "sources.h"
+#include "lib/xmalloc.h"
 
 void
 as_say(const struct as_conf *c, const char *fmt, ...)
@@ -35,25 +38,106 @@ as_write_recorded(const struct as_conf *c, struct as_state *st,
 	return as_state_save(c, st);
 }
 
-/* The pin file's state for show. */
-static const char *
-pin_state(const struct as_conf *c)
+void
+as_record(const char *key, ...)
 {
-	static const char *const names[] = {
-		[AS_FILE_ABSENT] = "missing", [AS_FILE_GONE] = "missing",
-		[AS_FILE_OURS] = "ok", [AS_FILE_CHANGED] = "changed",
-		[AS_FILE_FOREIGN] = "foreign"
-	};
-	struct as_state st;
+	const unsigned char *p;
+	const char *field;
+	va_list ap;
+
+	fputs(key, stdout);
+	va_start(ap, key);
+	while ((field = va_arg(ap, const char *)) != NULL) {
+		putchar('\t');
+		for (p = (const unsigned char *)field; *p != '\0'; p++) {
+			if (*p == '\\')
+				fputs("\\\\", stdout);
+			else if (*p == '\t')
+				fputs("\\t", stdout);
+			else if (*p == '\n')
+				fputs("\\n", stdout);
+			else if (*p == '\r')
+				fputs("\\r", stdout);
+			else if (*p < 0x20 || *p == 0x7f)
+				printf("\\x%02x", *p);
+			else
+				putchar(*p);
+		}
+	}
+	va_end(ap);
+	putchar('\n');
+}
+
+static const char *const how_names[] = {
+	[AS_FILE_ABSENT] = "missing", [AS_FILE_GONE] = "missing",
+	[AS_FILE_OURS] = "ok", [AS_FILE_CHANGED] = "changed",
+	[AS_FILE_FOREIGN] = "foreign"
+};
+
+/* The line starting a pin file that pins nothing (pin.c). */
+#define PIN_SHARED_MARK	"# Nothing is pinned:"
+
+/*
+ * The pin's record, and one for each other source among E (N) that what
+ * it pins also matches.
+ */
+static void
+show_pin(const struct as_conf *c, const struct as_state *st,
+    const struct as_entry *e, size_t n)
+{
+	const char *state = "unreadable";
+	char *by = NULL;
 	struct as_file f;
 	enum as_how how;
-	int r;
+	size_t i, j;
 
-	(void)as_state_load(c, &st);	/* empty after its message */
-	r = as_state_file(c, &st, c->pin_real, &f, &how);
+	if (as_state_file(c, st, c->pin_real, &f, &how) == 0) {
+		state = how_names[how];
+		if ((how == AS_FILE_OURS || how == AS_FILE_CHANGED) &&
+		    f.kind == AS_KIND_REGULAR && (by = as_pin_by(f.data)) == NULL &&
+		    how == AS_FILE_OURS && strstr(f.data, "\n" PIN_SHARED_MARK) != NULL)
+			by = xstrdup("shared");
+	}
 	as_file_close(&f);
-	as_state_free(&st);
-	return r == -1 ? "unreadable" : names[how];
+	as_record("pin", c->pin_real, state, by != NULL ? by : "-", NULL);
+	for (i = 0; by != NULL && i < n; i++) {
+		if (!as_pin_hits(c, by, &e[i]))
+			continue;
+		for (j = 0; j < i; j++)	/* once per file and URI */
+			if (strcmp(e[j].file, e[i].file) == 0 &&
+			    strcmp(e[j].uri, e[i].uri) == 0 &&
+			    as_pin_hits(c, by, &e[j]))
+				break;
+		if (j == i)
+			as_record("pin-shared", e[i].file, e[i].uri, NULL);
+	}
+	free(by);
+}
+
+/* The APT settings file's record. */
+static void
+show_conf(const struct as_conf *c, const struct as_state *st)
+{
+	const char *state = "unreadable";
+	struct as_file f;
+	enum as_how how;
+
+	if (as_state_file(c, st, c->conf_real, &f, &how) == 0)
+		state = how_names[how];
+	as_file_close(&f);
+	as_record("conf", c->conf_real, state, NULL);
+}
+
+/* The keyring's expiry for show: "never", seconds since the epoch, or "-". */
+static void
+expiry(long long t, char buf[32])
+{
+	if (t == 0)
+		snprintf(buf, 32, "never");
+	else if (t > 0)
+		snprintf(buf, 32, "%lld", t);
+	else
+		snprintf(buf, 32, "-");
 }
 
 int
@@ -62,19 +146,28 @@ as_cmd_show(const struct as_conf *c)
 	struct as_keyring kr;
 	struct as_entry *e;
 	struct as_source *s;
+	struct as_state st;
+	char exp[32];
 	size_t n, ns, i;
 
 	if (as_apt_sources(&e, &n) == -1)
 		return 1;
 	ns = as_sources(c, e, n, &s);
 	for (i = 0; i < ns; i++)
-		printf("source\t%s\t%s\t%s\t%s\t%s\n", s[i].file,
-		    s[i].deb822 ? "deb822" : "one-line", s[i].uri, s[i].suites,
-		    s[i].signed_by);
+		as_record("source", s[i].file, s[i].deb822 ? "deb822" : "one-line",
+		    s[i].uri, s[i].suites, s[i].signed_by, NULL);
 	as_keyring_check(c, &kr);
-	printf("keyring\t%s\t%s\t%s\n", c->keyring_real,
-	    as_keyring_names[kr.status], *kr.found != '\0' ? kr.found : "-");
-	printf("pin\t%s\t%s\n", c->pin_real, pin_state(c));
+	expiry(kr.expires, exp);
+	as_record("keyring", c->keyring_real, as_keyring_names[kr.status],
+	    *kr.found != '\0' ? kr.found : "-", exp, NULL);
+	(void)as_state_load(c, &st);	/* empty after its message */
+	(void)as_state_migrate(c, &st, 0, 0);
+	show_pin(c, &st, e, n);
+	show_conf(c, &st);
+	as_record("setting", "URI", c->uri_raw, NULL);
+	as_record("setting", "Key-URL", c->key_url, NULL);
+	as_record("setting", "Fingerprint", c->fpr_raw, NULL);
+	as_state_free(&st);
 	as_keyring_free(&kr);
 	as_sources_free(s, ns);
 	as_entries_free(e, n);

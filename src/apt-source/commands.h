@@ -17,6 +17,20 @@ int	 as_cmd_show(const struct as_conf *c);
 int	 as_cmd_add(const struct as_conf *c, const char *suite, int pin);
 int	 as_cmd_remove(const struct as_conf *c);
 int	 as_cmd_install_key(const struct as_conf *c, const char *from);
+/*
+ * Where install-key takes the key from without --from: the key shipped
+ * with the package (Hersh-Gvisor::Shipped-Key) when Hersh-Gvisor::Key-URL
+ * is empty or gVisor's own key URL (the shipped key is that key: 0.1.0
+ * stored that URL as its default); else the Key-URL.
+ */
+const char *as_key_source(const struct as_conf *c);
+
+/*
+ * One porcelain record on stdout: KEY, then each field (a NULL ends them)
+ * after a tab, escaped so that the record is one line: \\ \t \n \r,
+ * and \xHH for any other byte below 0x20 and 0x7f.
+ */
+void	 as_record(const char *key, ...) __attribute__((sentinel));
 
 /* For the commands: one line on stdout saying what was done, unless -q. */
 void	 as_say(const struct as_conf *c, const char *fmt, ...)

@@ -8,6 +8,7 @@
 
 #include "apt.h"
 #include "config.h"
+#include "facts.h"
 #include "pin.h"
 #include "rules.h"
 #include "lib/xmalloc.h"
@@ -34,7 +35,7 @@ check_path(const char *name, const char *path)
 int
 as_conf_load(struct as_conf *c, unsigned given)
 {
-	char *prefs;
+	char *prefs, *parts;
 
 	memset(c, 0, sizeof(*c));
 	c->rootfd = -1;
@@ -43,20 +44,28 @@ as_conf_load(struct as_conf *c, unsigned given)
 	c->parts = as_apt_find_dir("Dir::Etc::sourceparts");
 	c->methods = as_apt_find_dir("Dir::Bin::Methods");
 	prefs = as_apt_find_dir("Dir::Etc::PreferencesParts");
+	parts = as_apt_find_dir("Dir::Etc::parts");
 	c->arch = as_apt_find("APT::Architecture", "");
-	c->uri = as_strip_slashes(as_apt_find("Hersh-Gvisor::URI", AS_DEFAULT_URI));
-	c->key_url = as_apt_find("Hersh-Gvisor::Key-URL", AS_DEFAULT_KEY_URL);
-	c->fpr_raw = as_apt_find("Hersh-Gvisor::Fingerprint", AS_DEFAULT_FPR);
-	c->keyring = as_apt_find("Hersh-Gvisor::Keyring", AS_DEFAULT_KEYRING);
+	c->uri_raw = as_apt_find("Hersh-Gvisor::URI", HG_FACT_URI);
+	c->uri = as_strip_slashes(xstrdup(c->uri_raw));
+	c->key_url = as_apt_find("Hersh-Gvisor::Key-URL", "");
+	c->shipped_key = as_apt_find("Hersh-Gvisor::Shipped-Key",
+	    HG_FACT_SHIPPED_KEY);
+	c->fpr_raw = as_apt_find("Hersh-Gvisor::Fingerprint", HG_FACT_FINGERPRINT);
+	c->keyring = as_apt_find("Hersh-Gvisor::Keyring", HG_FACT_KEYRING);
 
 	c->pin_real = xasprintf("%s/%s", as_strip_slashes(prefs), AS_PIN_NAME);
 	free(prefs);
 	c->pin = as_conf_target(c, c->pin_real);
+	c->conf_real = xasprintf("%s/%s", as_strip_slashes(parts), AS_CONF_NAME);
+	free(parts);
+	c->conf = as_conf_target(c, c->conf_real);
 	if (*c->arch == '\0' || strpbrk(c->arch, " \t,]=") != NULL) {
 		warnx("APT::Architecture '%s': not an architecture", c->arch);
 		return -1;
 	}
-	if (check_path("Hersh-Gvisor::Keyring", c->keyring) == -1)
+	if (check_path("Hersh-Gvisor::Keyring", c->keyring) == -1 ||
+	    check_path("Hersh-Gvisor::Shipped-Key", c->shipped_key) == -1)
 		return -1;
 	c->keyring_real = as_conf_real(c, c->keyring);
 	c->state_real = as_conf_real(c, AS_STATE);
@@ -183,7 +192,9 @@ as_conf_free(struct as_conf *c)
 	free(c->methods);
 	free(c->arch);
 	free(c->uri);
+	free(c->uri_raw);
 	free(c->key_url);
+	free(c->shipped_key);
 	free(c->fpr_raw);
 	free(c->fpr);
 	free(c->keyring);
@@ -191,6 +202,8 @@ as_conf_free(struct as_conf *c)
 	free(c->pin);
 	free(c->pin_real);
 	free(c->state_real);
+	free(c->conf);
+	free(c->conf_real);
 	memset(c, 0, sizeof(*c));
 	c->rootfd = -1;
 }

@@ -6,11 +6,11 @@
 #ifndef AS_CONF_H
 #define AS_CONF_H
 
-#define AS_DEFAULT_URI		"https://storage.googleapis.com/gvisor/releases"
-#define AS_UPSTREAM_URI		AS_DEFAULT_URI
-#define AS_DEFAULT_KEY_URL	"https://gvisor.dev/archive.key"
-#define AS_DEFAULT_FPR		"6F1DF85E3A71C24918E727D56FC6D554E32BD943"
-#define AS_DEFAULT_KEYRING	"/usr/share/keyrings/gvisor-archive-keyring.gpg"
+/*
+ * gVisor's own values (repository, key, keyring) are upstream facts: they
+ * come from facts.h (HG_FACT_*, generated from src/upstream.facts).  Only
+ * hersh-apt-source's own constants are here.
+ */
 #define AS_DEFAULT_KEY_TIMEOUT	"60"	/* seconds for the whole key download */
 #define AS_DEFAULT_LOCK_TIMEOUT	"60"	/* seconds to wait for another run's lock */
 #define AS_TIMEOUT_MAX		86400	/* seconds: a day */
@@ -19,6 +19,8 @@
 #define AS_STATE_NAME		"apt-source"	/* locked with lock.h: a file beside it */
 #define AS_STATE		AS_STATE_DIR "/" AS_STATE_NAME
 #define AS_LIST_NAME		"gvisor.list"
+#define AS_CONF_NAME		"50hersh-gvisor"	/* in Dir::Etc::parts */
+#define AS_OLD_CONF_SUM		"apt-conf"	/* 0.1.0's record of it, in AS_STATE_DIR */
 
 /*
  * Settings given with --uri, --key-url, --fingerprint, --lock-timeout
@@ -42,7 +44,9 @@ struct as_conf {
 	char	*parts;		/* Dir::Etc::sourceparts (under Dir), with '/' */
 	char	*arch;		/* APT::Architecture */
 	char	*uri;		/* Hersh-Gvisor::URI, no trailing slash */
-	char	*key_url;	/* Hersh-Gvisor::Key-URL */
+	char	*uri_raw;	/* the same as APT's configuration says it */
+	char	*key_url;	/* Hersh-Gvisor::Key-URL; "" for the shipped key */
+	char	*shipped_key;	/* Hersh-Gvisor::Shipped-Key, on this system (not under Dir) */
 	char	*fpr_raw;	/* Hersh-Gvisor::Fingerprint as given */
 	char	*fpr;		/* the same normalised, once AS_NEED_FPR passed */
 	char	*keyring;	/* Hersh-Gvisor::Keyring, inside the target */
@@ -50,6 +54,8 @@ struct as_conf {
 	char	*pin;		/* the preferences file, inside the target */
 	char	*pin_real;	/* the same under Dir */
 	char	*state_real;	/* AS_STATE under Dir */
+	char	*conf;		/* Dir::Etc::parts/AS_CONF_NAME, inside the target */
+	char	*conf_real;	/* the same under Dir */
 	char	*methods;	/* Dir::Bin::Methods, with '/' */
 	long	 key_timeout;	/* Hersh-Gvisor::Key-Timeout, seconds */
 	long	 lock_timeout;	/* Hersh-Gvisor::Lock-Timeout, seconds */

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "commands.h"
+#include "facts.h"
 #include "fetch.h"
 #include "keyring.h"
 
@@ -69,6 +70,14 @@ install(const struct as_conf *c, struct as_state *st, const char *from,
 	return rc;
 }
 
+const char *
+as_key_source(const struct as_conf *c)
+{
+	if (*c->key_url == '\0' || strcmp(c->key_url, HG_FACT_KEY_URL) == 0)
+		return c->shipped_key;
+	return c->key_url;
+}
+
 int
 as_cmd_install_key(const struct as_conf *c, const char *from)
 {
@@ -85,7 +94,7 @@ as_cmd_install_key(const struct as_conf *c, const char *from)
 	else if (how == AS_FILE_CHANGED || how == AS_FILE_FOREIGN)
 		rc = not_ours(c, how, &f);
 	else
-		rc = install(c, &st, from != NULL ? from : c->key_url, &f);
+		rc = install(c, &st, from != NULL ? from : as_key_source(c), &f);
 	as_file_close(&f);
 	as_state_free(&st);
 	return rc;

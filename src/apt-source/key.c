@@ -17,12 +17,6 @@
 #include "lib/atomic-file.h"
 #include "lib/xmalloc.h"
 
-static char *
-home_path(const struct as_tmpdir *home, const char *name)
-{
-	return xasprintf("%s/%s", home->path, name);
-}
-
 /* Write DATA to NAME in HOME (created 0600); -1 with errno. */
 static int
 put(const struct as_tmpdir *home, const char *name, const void *data,
@@ -114,15 +108,27 @@ gpg(const struct as_tmpdir *home, const char *const *args)
 	return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
-/* HOME/NAME, malloc'd and NUL-terminated, or NULL. */
+/* What gpg may write to out or err: a listing or export of a key of at most 1 MiB. */
+#define GPG_OUT_MAX	(8 * 1024 * 1024)
+
+/*
+ * HOME/NAME (a regular file gpg wrote, read relative to HOME's descriptor,
+ * at most GPG_OUT_MAX bytes), malloc'd and NUL-terminated, or NULL.
+ */
 static char *
 get(const struct as_tmpdir *home, const char *name, size_t *len)
 {
-	char *path = home_path(home, name), *buf;
+	struct file_stamp st;
+	const char *step;
+	char *buf;
 
-	if (read_file(path, &buf, len) == -1)
-		buf = NULL;
-	free(path);
+	if (file_read_at(home->fd, name, GPG_OUT_MAX, &buf, len, &st,
+	    &step) != FILE_OK)
+		return NULL;
+	if (!st.exists) {
+		free(buf);
+		return NULL;
+	}
 	return buf;
 }
 

@@ -18,6 +18,7 @@
 #include "apt.h"
 #include "commands.h"
 #include "config.h"
+#include "facts.h"
 #include "interrupt.h"
 #include "rules.h"
 #include "target.h"
@@ -210,7 +211,7 @@ run(const struct args *a, const struct as_conf *c)
 	if (as_lock_take(c, &lock, strcmp(a->cmd, "remove") != 0) == -1)
 		rc = 1;
 	else if (strcmp(a->cmd, "add") == 0)
-		rc = as_cmd_add(c, a->suite != NULL ? a->suite : "release",
+		rc = as_cmd_add(c, a->suite != NULL ? a->suite : HG_FACT_SUITE,
 		    !a->no_pin);
 	else if (strcmp(a->cmd, "remove") == 0)
 		rc = as_cmd_remove(c);

@@ -207,3 +207,46 @@ as_state_file(const struct as_conf *c, const struct as_state *st,
 		*how = strcmp(hex, st->hash[i]) == 0 ? AS_FILE_OURS : AS_FILE_CHANGED;
 	return 0;
 }
+
+/* HASH from TEXT (LEN bytes) when it is "<64 hex>  -" and a newline. */
+static int
+old_sum(const char *text, size_t len, char hash[65])
+{
+	size_t i;
+
+	if (len != 64 + 3 + 1 || memcmp(text + 64, "  -\n", 4) != 0)
+		return -1;
+	for (i = 0; i < 64; i++) {
+		if (!isxdigit((unsigned char)text[i]))
+			return -1;
+		hash[i] = (char)tolower((unsigned char)text[i]);
+	}
+	hash[64] = '\0';
+	return 0;
+}
+
+int
+as_state_migrate(const struct as_conf *c, struct as_state *st, int save,
+    unsigned flags)
+{
+	char hash[65], *real;
+	struct as_file f;
+	int rc = 0;
+
+	real = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, AS_OLD_CONF_SUM);
+	if (as_file_open(c, &f, real, flags) == -1)
+		rc = -1;
+	else if (f.kind != AS_KIND_ABSENT) {
+		if (f.kind != AS_KIND_REGULAR || old_sum(f.data, f.len, hash) == -1)
+			warnx("%s: not the checksum line hersh-gvisor 0.1.0 wrote; "
+			    "ignored", real);
+		else if (as_state_find(st, c->conf) == -1)
+			as_state_set(st, c->conf, hash);
+		if (save && (as_state_save(c, st) == -1 ||
+		    (f.kind == AS_KIND_REGULAR && as_file_remove(c, &f) == -1)))
+			rc = -1;
+	}
+	as_file_close(&f);
+	free(real);
+	return rc;
+}

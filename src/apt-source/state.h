@@ -66,4 +66,16 @@ int	 as_state_load(const struct as_conf *c, struct as_state *st);
  */
 int	 as_state_save(const struct as_conf *c, struct as_state *st);
 
+/*
+ * hersh-gvisor 0.1.0 kept the checksum of the APT settings file
+ * (C->conf) in AS_STATE_DIR/AS_OLD_CONF_SUM, as `sha256sum` prints it
+ * for its standard input ("<sha256>  -").  Take it into ST as the record
+ * of C->conf (unless ST has one): the file is then ours if unchanged
+ * since, changed otherwise.  When SAVE, write ST and remove the old file.
+ * FLAGS: as_file_open's.  A malformed old file gets a warning and is
+ * ignored.  -1 after a message.
+ */
+int	 as_state_migrate(const struct as_conf *c, struct as_state *st,
+	    int save, unsigned flags);
+
 #endif

@@ -102,7 +102,7 @@ setup() {
 @test "install-key refuses a file that holds no key" {
 	run has install-key --from "$FIXTURES/apt-source/unrelated.sources"
 	assert_failure 1
-	assert_output --partial "$FIXTURES/apt-source/unrelated.sources: no OpenPGP key found"
+	assert_output "hersh-apt-source: $FIXTURES/apt-source/unrelated.sources: holds no OpenPGP data (neither packets nor ASCII armor); nothing written"
 	assert_file_not_exists "$KEYRING"
 }
 
@@ -160,7 +160,7 @@ setup() {
 	echo "not a key" >"$KEYRING"
 	run has install-key
 	assert_failure 1
-	assert_output --partial "$KEYRING: not created by hersh-apt-source and holds no OpenPGP key"
+	assert_output --partial "$KEYRING: not created by hersh-apt-source and holds no OpenPGP data"
 	assert_equal "$(cat "$KEYRING")" "not a key"
 }
 
@@ -193,4 +193,85 @@ setup() {
 	run "$HERSH_BIN_DIR/hersh-apt-source" install-key
 	assert_success
 	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+}
+
+# --- the key shipped with the package --------------------------------------
+
+# A fact of src/upstream.facts.
+fact() {
+	sed -n "s/^$1=//p" "$HERSH_SRC/src/upstream.facts"
+}
+
+# hersh-apt-source with the tree's copy of the shipped key, the default
+# repository, key URL and fingerprint.
+shipped() {
+	"$HERSH_BIN_DIR/hersh-apt-source" -o Hersh-Gvisor::Shipped-Key="$HERSH_SRC/src/keys/gvisor-archive.key" "$@"
+}
+
+@test "install-key with the default settings installs the key shipped with the package, without network" {
+	require_cmd unshare
+	run unshare --net "$HERSH_BIN_DIR/hersh-apt-source" \
+		-o Hersh-Gvisor::Shipped-Key="$HERSH_SRC/src/keys/gvisor-archive.key" install-key
+	assert_success
+	assert_output "$KEYRING: installed the gVisor key $(fact FINGERPRINT)"
+	assert_equal "$(keyring_fprs "$KEYRING")" "$(fact FINGERPRINT)"
+}
+
+@test "install-key with Key-URL set to gVisor's own key URL takes the shipped key, without network" {
+	require_cmd unshare
+	echo "Hersh-Gvisor::Key-URL \"$(fact KEY_URL)\";" >"$ROOT/etc/apt/apt.conf.d/50hersh-gvisor"
+	run unshare --net "$HERSH_BIN_DIR/hersh-apt-source" \
+		-o Hersh-Gvisor::Shipped-Key="$HERSH_SRC/src/keys/gvisor-archive.key" install-key
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$(fact FINGERPRINT)"
+}
+
+@test "install-key with an empty --key-url takes the shipped key" {
+	run shipped --key-url "" install-key
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$(fact FINGERPRINT)"
+}
+
+@test "install-key downloads a Key-URL set to anything else" {
+	run shipped --key-url "$MIRROR_URL/key.asc" --fingerprint "$MIRROR_FPR" install-key
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$MIRROR_FPR"
+	run grep -c "GET /key.asc" "$MIRROR/http.log"
+	refute_output 0
+}
+
+@test "install-key refuses the shipped key for another fingerprint, naming the shipped key" {
+	run shipped --fingerprint "$MIRROR_FPR" install-key
+	assert_failure 1
+	assert_output "hersh-apt-source: $HERSH_SRC/src/keys/gvisor-archive.key: key $(fact FINGERPRINT) is not the gVisor key $MIRROR_FPR; nothing written"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key names a missing shipped key" {
+	run "$HERSH_BIN_DIR/hersh-apt-source" -o Hersh-Gvisor::Shipped-Key="$BATS_TEST_TMPDIR/none.key" install-key
+	assert_failure 1
+	assert_output "hersh-apt-source: $BATS_TEST_TMPDIR/none.key: No such file or directory"
+	assert_file_not_exists "$KEYRING"
+}
+
+@test "install-key reads the shipped key on this system, never under Dir" {
+	# a root holding another key at the shipped key's path
+	mkdir -p "$ROOT$BATS_TEST_TMPDIR"
+	cp "$OTHER/key.asc" "$ROOT$BATS_TEST_TMPDIR/k.asc"
+	cp "$HERSH_SRC/src/keys/gvisor-archive.key" "$BATS_TEST_TMPDIR/k.asc"
+	run "$HERSH_BIN_DIR/hersh-apt-source" -o Hersh-Gvisor::Shipped-Key="$BATS_TEST_TMPDIR/k.asc" install-key
+	assert_success
+	assert_equal "$(keyring_fprs "$KEYRING")" "$(fact FINGERPRINT)"
+}
+
+@test "a relative Hersh-Gvisor::Shipped-Key is refused, naming the setting" {
+	run "$HERSH_BIN_DIR/hersh-apt-source" -o Hersh-Gvisor::Shipped-Key=k.asc install-key
+	assert_failure 1
+	assert_output "hersh-apt-source: Hersh-Gvisor::Shipped-Key 'k.asc': not an absolute path"
+}
+
+@test "show reports the shipped key's keyring as ok, never expiring" {
+	shipped -q install-key
+	run shipped show
+	assert_line "$(printf 'keyring\t%s\tok\t%s\tnever' "$KEYRING" "$(fact FINGERPRINT)")"
 }

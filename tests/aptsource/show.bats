@@ -16,16 +16,21 @@ setup() {
 	aptsrc_setup
 }
 
-# The pin line when no pin file is there.
+# The lines after the keyring's when there is no pin and no settings file,
+# with the settings of has().
 no_pin() {
-	printf 'pin\t%s\tmissing' "$ROOT/etc/apt/preferences.d/hersh-gvisor"
+	printf 'pin\t%s\tmissing\t-\n' "$ROOT/etc/apt/preferences.d/hersh-gvisor"
+	printf 'conf\t%s\tmissing\n' "$ROOT/etc/apt/apt.conf.d/50hersh-gvisor"
+	printf 'setting\tURI\t%s\n' "$MIRROR_URL/repo"
+	printf 'setting\tKey-URL\t%s\n' "$MIRROR_URL/key.asc"
+	printf 'setting\tFingerprint\t%s' "$MIRROR_FPR"
 }
 
-@test "show with no gVisor source exits 3 and prints only the keyring and pin lines" {
+@test "show with no gVisor source exits 3 and prints the keyring, pin, conf and setting lines" {
 	fixture unrelated.sources
 	run has show
 	assert_failure 3
-	assert_output "$(printf 'keyring\t%s\tmissing\t-\n%s' "$KEYRING" "$(no_pin)")"
+	assert_output "$(printf 'keyring\t%s\tmissing\t-\t-\n%s' "$KEYRING" "$(no_pin)")"
 }
 
 @test "show lists a one-line upstream source in a file of any name" {
@@ -78,35 +83,36 @@ no_pin() {
 	has -q install-key
 	run has show
 	assert_failure 3
-	assert_output "$(printf 'keyring\t%s\tok\t%s\n%s' "$KEYRING" "$MIRROR_FPR" "$(no_pin)")"
+	assert_output "$(printf 'keyring\t%s\tok\t%s\tnever\n%s' "$KEYRING" "$MIRROR_FPR" "$(no_pin)")"
 }
 
 @test "show reports a keyring holding another key as a mismatch" {
 	cp "$OTHER/key.gpg" "$KEYRING"
 	run has show
 	assert_failure 3
-	assert_output "$(printf 'keyring\t%s\tmismatch\t%s\n%s' "$KEYRING" "$OTHER_FPR" "$(no_pin)")"
+	assert_output "$(printf 'keyring\t%s\tmismatch\t%s\t-\n%s' "$KEYRING" "$OTHER_FPR" "$(no_pin)")"
 }
 
 @test "show reports a keyring holding the gVisor key expired as expired" {
 	aptsrc_keyring_of expired
 	run has --fingerprint "$FPR" show
 	assert_failure 3
-	assert_line "$(printf 'keyring\t%s\texpired\t%s' "$KEYRING" "$FPR")"
+	# made on 2020-01-01, valid for a day
+	assert_line "$(printf 'keyring\t%s\texpired\t%s\t%s' "$KEYRING" "$FPR" "$(date -u -d 2020-01-02 +%s)")"
 }
 
 @test "show reports a keyring holding the gVisor key revoked as revoked" {
 	aptsrc_keyring_of revoked
 	run has --fingerprint "$FPR" show
 	assert_failure 3
-	assert_line "$(printf 'keyring\t%s\trevoked\t%s' "$KEYRING" "$FPR")"
+	assert_line "$(printf 'keyring\t%s\trevoked\t%s\tnever' "$KEYRING" "$FPR")"
 }
 
 @test "show counts primary keys only: the gVisor key with a subkey is ok" {
 	aptrepo_key_variant "$MIRROR" "$KEYRING" --quick-add-key "$MIRROR_FPR" cv25519 encr never
 	assert_equal "$(keyring_subkeys "$KEYRING" | wc -l)" 1
 	run has show
-	assert_line "$(printf 'keyring\t%s\tok\t%s' "$KEYRING" "$MIRROR_FPR")"
+	assert_line "$(printf 'keyring\t%s\tok\t%s\tnever' "$KEYRING" "$MIRROR_FPR")"
 }
 
 @test "show reports a keyring holding the gVisor key and a key riding on it as a mismatch" {
@@ -114,7 +120,7 @@ no_pin() {
 	a=$(aptrepo_key_rider "$BATS_TEST_TMPDIR/rider" "$MIRROR")
 	cp "$BATS_TEST_TMPDIR/rider/bundle.gpg" "$KEYRING"
 	run has show
-	assert_line "$(printf 'keyring\t%s\tmismatch\t%s,%s' "$KEYRING" "$MIRROR_FPR" "$a")"
+	assert_line "$(printf 'keyring\t%s\tmismatch\t%s,%s\t-' "$KEYRING" "$MIRROR_FPR" "$a")"
 }
 
 @test "show fails naming the file when a source file is malformed" {
