@@ -30,9 +30,11 @@ teardown() {
 	done
 }
 
-# hold: flock(1) holds the lock of F (sets HOLDER, its pid).
+# hold: flock(1) holds the lock of F (sets HOLDER, its pid): without a fork,
+# so that killing HOLDER ends the hold, and without bats's descriptor 3,
+# which bats waits for at the end of the file.
 hold() {
-	flock -x "$LOCK" sleep 60 &
+	flock -F -x "$LOCK" sleep 60 3>&- &
 	HOLDER=$!
 	for ((i = 0; i < 100; i++)); do
 		! flock -n -x "$LOCK" true || { sleep 0.05; continue; }
