@@ -472,6 +472,19 @@ hg_runsc_platforms() {
 	fi
 }
 
+# hg_runsc_default_platform: HG_RUNSC_DEFAULT, the platform HG_RUNSC uses
+# when given none, as its `runsc flags` states the -platform default
+# (ptrace before gVisor's autumn 2023 releases, systrap since); empty, and
+# failure, when it does not say or root may not run it.
+hg_runsc_default_platform() {
+	HG_RUNSC_DEFAULT=''
+	[ -x "$HG_RUNSC" ] || return 1
+	[ "$HG_IS_ROOT" = 0 ] || hg_trusted "$HG_RUNSC" || return 1
+	HG_RUNSC_DEFAULT=$(timeout 10 "$HG_RUNSC" flags 2>&1 </dev/null |
+		sed -n '/^ *-platform string/{n;s/.*(default "\([a-z0-9]*\)").*/\1/p;q;}')
+	[ -n "$HG_RUNSC_DEFAULT" ]
+}
+
 # hg_kvm_usable: the host can give a sandbox KVM: /dev/kvm exists and, on
 # x86, the processor shows VMX or SVM (a guest without nested
 # virtualisation has /dev/kvm but no such flag, and a sandbox under kvm
