@@ -39,9 +39,29 @@ as_write_recorded(const struct as_conf *c, struct as_state *st,
 }
 
 void
-as_record(const char *key, ...)
+as_field(const char *s)
 {
 	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p != '\0'; p++) {
+		if (*p == '\\')
+			fputs("\\\\", stdout);
+		else if (*p == '\t')
+			fputs("\\t", stdout);
+		else if (*p == '\n')
+			fputs("\\n", stdout);
+		else if (*p == '\r')
+			fputs("\\r", stdout);
+		else if (*p < 0x20 || *p == 0x7f)
+			printf("\\x%02x", *p);
+		else
+			putchar(*p);
+	}
+}
+
+void
+as_record(const char *key, ...)
+{
 	const char *field;
 	va_list ap;
 
@@ -49,20 +69,7 @@ as_record(const char *key, ...)
 	va_start(ap, key);
 	while ((field = va_arg(ap, const char *)) != NULL) {
 		putchar('\t');
-		for (p = (const unsigned char *)field; *p != '\0'; p++) {
-			if (*p == '\\')
-				fputs("\\\\", stdout);
-			else if (*p == '\t')
-				fputs("\\t", stdout);
-			else if (*p == '\n')
-				fputs("\\n", stdout);
-			else if (*p == '\r')
-				fputs("\\r", stdout);
-			else if (*p < 0x20 || *p == 0x7f)
-				printf("\\x%02x", *p);
-			else
-				putchar(*p);
-		}
+		as_field(field);
 	}
 	va_end(ap);
 	putchar('\n');

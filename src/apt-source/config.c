@@ -2,6 +2,7 @@
 
 #include <err.h>
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -80,12 +81,32 @@ label(const struct as_conf *c, unsigned given, const char *option,
 	return (c->given & given) ? option : setting;
 }
 
-/* Non-zero when apt has the method NAME (N bytes) in Dir::Bin::Methods. */
+/* Non-zero when apt has the method NAME (N bytes) in METHODS. */
 static int
-has_method(const struct as_conf *c, const char *name, size_t n, char **path)
+has_method(const char *methods, const char *name, size_t n, char **path)
 {
-	*path = xasprintf("%s%.*s", c->methods, (int)n, name);
+	*path = xasprintf("%s%.*s", methods, (int)n, name);
 	return access(*path, X_OK) == 0;
+}
+
+int
+as_uri_method(const char *methods, const char *uri, char *why)
+{
+	size_t n = as_uri_scheme_len(uri);
+	const char *plus;
+	char *path;
+	int ok;
+
+	ok = has_method(methods, uri, n, &path);
+	if (ok && (plus = memchr(uri, '+', n)) != NULL) {
+		free(path);
+		ok = has_method(methods, uri, (size_t)(plus - uri), &path);
+	}
+	if (!ok)
+		snprintf(why, AS_WHY, "apt has no method for it on this system "
+		    "(%s: %s)", path, strerror(errno));
+	free(path);
+	return ok ? 0 : -1;
 }
 
 /* The URI rule, then apt's method for the scheme (and for X+Y, for X). */
@@ -93,26 +114,14 @@ static int
 need_uri(const struct as_conf *c)
 {
 	const char *name = label(c, AS_GIVEN_URI, "--uri", "Hersh-Gvisor::URI");
-	const char *plus;
-	char why[AS_WHY], *path;
-	size_t n;
-	int ok;
+	char why[AS_WHY];
 
-	if (as_uri_check(c->uri, why) == -1) {
+	if (as_uri_check(c->uri, why) == -1 ||
+	    as_uri_method(c->methods, c->uri, why) == -1) {
 		warnx("%s '%s': %s", name, c->uri, why);
 		return -1;
 	}
-	n = as_uri_scheme_len(c->uri);
-	ok = has_method(c, c->uri, n, &path);
-	if (ok && (plus = memchr(c->uri, '+', n)) != NULL) {
-		free(path);
-		ok = has_method(c, c->uri, (size_t)(plus - c->uri), &path);
-	}
-	if (!ok)
-		warnx("%s '%s': apt has no method for it on this system (%s: %s)",
-		    name, c->uri, path, strerror(errno));
-	free(path);
-	return ok ? 0 : -1;
+	return 0;
 }
 
 static int

@@ -72,6 +72,12 @@ int	 as_conf_load(struct as_conf *c, unsigned given);
 int	 as_conf_need(struct as_conf *c, unsigned need);
 void	 as_conf_free(struct as_conf *c);
 
+/*
+ * Has apt a method for URI's scheme in METHODS (Dir::Bin::Methods, with
+ * '/'), and for X+Y also for X?  0, or -1 with WHY (AS_WHY bytes).
+ */
+int	 as_uri_method(const char *methods, const char *uri, char *why);
+
 /* The path under Dir of TARGET_PATH (absolute inside the target), malloc'd. */
 char	*as_conf_real(const struct as_conf *c, const char *target_path);
 /* The path inside the target of REAL (a path under Dir), malloc'd. */

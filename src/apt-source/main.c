@@ -7,6 +7,9 @@
  *   hersh-apt-source [options] [--lock-timeout S] add [--suite SUITE] [--no-pin]
  *   hersh-apt-source [options] [--lock-timeout S] remove
  *   hersh-apt-source [options] [--lock-timeout S] install-key [--from FILE|URL]
+ *   hersh-apt-source [options] [--lock-timeout S] set-config
+ *   hersh-apt-source [options] [--lock-timeout S] purge
+ *   hersh-apt-source [-o name=value]... check KIND VALUE
  */
 
 #include <err.h>
@@ -39,6 +42,7 @@ struct args {
 	size_t		  nset;
 	unsigned	  given;		/* AS_GIVEN_* */
 	const char	 *cmd, *suite, *from;
+	const char	 *kind, *value;		/* check */
 	int		  quiet, no_pin;
 };
 
@@ -55,6 +59,10 @@ usage(FILE *f, int status)
 	    "       hersh-apt-source [options] [--lock-timeout SECONDS] remove\n"
 	    "       hersh-apt-source [options] [--lock-timeout SECONDS]\n"
 	    "                        install-key [--from FILE|URL]\n"
+	    "       hersh-apt-source [options] [--lock-timeout SECONDS] set-config\n"
+	    "       hersh-apt-source [options] [--lock-timeout SECONDS] purge\n"
+	    "       hersh-apt-source [-o name=value]... check "
+	    "uri|key-url|fingerprint|suite VALUE\n"
 	    "       hersh-apt-source -h | --help | --version\n");
 	exit(status);
 }
@@ -141,6 +149,12 @@ option(struct args *a, int ch, char *arg)
 	}
 }
 
+static int
+is(const struct args *a, const char *cmd)
+{
+	return strcmp(a->cmd, cmd) == 0;
+}
+
 static void
 parse(struct args *a, int argc, char *argv[])
 {
@@ -158,6 +172,7 @@ parse(struct args *a, int argc, char *argv[])
 		{ "version",	 no_argument,	    NULL, OPT_VERSION },
 		{ NULL,		 0,		    NULL, 0 }
 	};
+	size_t i;
 	int ch;
 
 	memset(a, 0, sizeof(*a));
@@ -165,56 +180,84 @@ parse(struct args *a, int argc, char *argv[])
 	a->values = xcalloc((size_t)argc + 1, sizeof(*a->values));
 	while ((ch = getopt_long(argc, argv, "o:qh", longopts, NULL)) != -1)
 		option(a, ch, optarg);
-	if (argc - optind != 1)
+	if (argc - optind < 1)
 		usage(stderr, 2);
-	a->cmd = argv[optind];
-	if (strcmp(a->cmd, "show") != 0 && strcmp(a->cmd, "add") != 0 &&
-	    strcmp(a->cmd, "remove") != 0 && strcmp(a->cmd, "install-key") != 0)
+	a->cmd = argv[optind++];
+	if (!is(a, "show") && !is(a, "add") && !is(a, "remove") &&
+	    !is(a, "install-key") && !is(a, "set-config") && !is(a, "purge") &&
+	    !is(a, "check"))
 		usage_err("unknown command", a->cmd, NULL);
-	if (a->suite != NULL && strcmp(a->cmd, "add") != 0)
+	if (is(a, "check")) {
+		if (argc - optind != 2) {
+			warnx("check wants two arguments: KIND VALUE");
+			usage(stderr, 2);
+		}
+		a->kind = argv[optind];
+		a->value = argv[optind + 1];
+		for (i = 0; as_check_kinds[i] != NULL; i++)
+			if (strcmp(a->kind, as_check_kinds[i]) == 0)
+				break;
+		if (as_check_kinds[i] == NULL)
+			usage_err("check: not a kind (uri, key-url, fingerprint, "
+			    "suite):", a->kind, NULL);
+	} else if (argc - optind != 0)
+		usage(stderr, 2);
+	if (a->suite != NULL && !is(a, "add"))
 		usage_err("--suite goes with add, not", a->cmd, NULL);
-	if (a->no_pin && strcmp(a->cmd, "add") != 0)
+	if (a->no_pin && !is(a, "add"))
 		usage_err("--no-pin goes with add, not", a->cmd, NULL);
-	if (a->from != NULL && strcmp(a->cmd, "install-key") != 0)
+	if (a->from != NULL && !is(a, "install-key"))
 		usage_err("--from goes with install-key, not", a->cmd, NULL);
-	if ((a->given & AS_GIVEN_LOCK_TIMEOUT) && strcmp(a->cmd, "show") == 0)
-		usage_err("--lock-timeout goes with add, remove and install-key, "
-		    "not", a->cmd, NULL);
+	if ((a->given & AS_GIVEN_LOCK_TIMEOUT) && (is(a, "show") || is(a, "check")))
+		usage_err("--lock-timeout goes with add, remove, install-key, "
+		    "set-config and purge, not", a->cmd, NULL);
 }
 
 /* The settings command CMD needs checked (AS_NEED_*). */
 static unsigned
 needs(const struct args *a)
 {
-	if (strcmp(a->cmd, "show") == 0)
+	if (is(a, "show"))
 		return AS_NEED_FPR;
-	if (strcmp(a->cmd, "add") == 0)
+	if (is(a, "add"))
 		return AS_NEED_LOCK | AS_NEED_FPR | AS_NEED_URI;
-	if (strcmp(a->cmd, "install-key") == 0)
+	if (is(a, "install-key"))
 		return AS_NEED_LOCK | AS_NEED_FPR | AS_NEED_TIMEOUT |
 		    (a->from == NULL ? AS_NEED_KEY_URL : 0);
-	return AS_NEED_LOCK;
+	if (is(a, "set-config"))
+		return AS_NEED_LOCK | AS_NEED_FPR | AS_NEED_URI | AS_NEED_KEY_URL;
+	return AS_NEED_LOCK;	/* remove, purge: whatever the settings say */
 }
 
 /*
  * Run the command; those that change files hold the lock (remove only
- * when there is a state directory: else there is nothing to remove).
+ * when there is a state directory: else there is nothing to remove;
+ * purge likewise, and without following a symlink on the way to it).
  */
 static int
 run(const struct args *a, const struct as_conf *c)
 {
 	struct as_lock lock;
-	int rc;
+	unsigned flags = 0;
+	int r, rc;
 
-	if (strcmp(a->cmd, "show") == 0)
+	if (is(a, "show"))
 		return as_cmd_show(c);
-	if (as_lock_take(c, &lock, strcmp(a->cmd, "remove") != 0) == -1)
+	if (!is(a, "remove") && !is(a, "purge"))
+		flags |= AS_LOCK_CREATE;
+	if (is(a, "purge"))
+		flags |= AS_LOCK_NO_SYMLINKS;
+	if ((r = as_lock_take(c, &lock, flags)) == -1)
 		rc = 1;
-	else if (strcmp(a->cmd, "add") == 0)
+	else if (is(a, "add"))
 		rc = as_cmd_add(c, a->suite != NULL ? a->suite : HG_FACT_SUITE,
 		    !a->no_pin);
-	else if (strcmp(a->cmd, "remove") == 0)
+	else if (is(a, "remove"))
 		rc = as_cmd_remove(c);
+	else if (is(a, "purge"))
+		rc = as_cmd_purge(c, r == 1);
+	else if (is(a, "set-config"))
+		rc = as_cmd_set_config(c);
 	else
 		rc = as_cmd_install_key(c, a->from);
 	as_lock_release(&lock);
@@ -230,7 +273,10 @@ main(int argc, char *argv[])
 
 	parse(&a, argc, argv);
 	as_interrupt_catch();
-	if (as_apt_init(a.names, a.values, a.nset) == 0) {
+	if (is(&a, "check")) {
+		if (as_apt_init(a.names, a.values, a.nset) == 0)
+			rc = as_cmd_check(a.kind, a.value);
+	} else if (as_apt_init(a.names, a.values, a.nset) == 0) {
 		if (as_conf_load(&conf, a.given) == 0 &&
 		    as_conf_need(&conf, needs(&a)) == 0 &&
 		    as_target_open(&conf) == 0) {

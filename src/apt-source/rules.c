@@ -44,15 +44,15 @@ char_rule(const char *s, char *why)
 	if (p == NULL)
 		return 0;
 	if (*p == ' ')
-		return fail(why, "contains a space%s", "");
+		return fail(why, "it contains a space%s", "");
 	if ((unsigned char)*p < 0x21 || (unsigned char)*p > 0x7e) {
 		snprintf(what, sizeof(what), "0x%02x", (unsigned char)*p);
-		return fail(why, "contains the byte %s (only printable ASCII "
-		    "is allowed)", what);
+		return fail(why, "it contains the byte %s; only printable "
+		    "ASCII is allowed", what);
 	}
 	snprintf(what, sizeof(what), "'%c'", *p);
-	return fail(why, "contains %s, which apt cannot read in a sources line",
-	    what);
+	return fail(why, "it contains %s, which apt cannot read in a sources "
+	    "line", what);
 }
 
 size_t
@@ -95,7 +95,7 @@ scheme_rule(const char *uri, const char *const *list, char *why)
 	int local;
 
 	if (n == 0)
-		return fail(why, "not a URI: want SCHEME://...%s", "");
+		return fail(why, "it is not a URI of the form SCHEME://...%s", "");
 	if (!in_list(uri, n, list)) {
 		names = join_list(list);
 		snprintf(scheme, sizeof(scheme), "%.*s", (int)n, uri);
@@ -107,7 +107,7 @@ scheme_rule(const char *uri, const char *const *list, char *why)
 	local = strncmp(uri, "file", n) == 0 || strncmp(uri, "copy", n) == 0 ||
 	    strncmp(uri, "mirror+file", n) == 0;
 	if (!local && (*rest == '\0' || *rest == '/')) {
-		snprintf(why, AS_WHY, "no host after '%.*s'", (int)n + 3, uri);
+		snprintf(why, AS_WHY, "there is no host after '%.*s'", (int)n + 3, uri);
 		return -1;
 	}
 	return 0;
@@ -116,6 +116,8 @@ scheme_rule(const char *uri, const char *const *list, char *why)
 int
 as_uri_check(const char *uri, char *why)
 {
+	if (*uri == '\0')
+		return fail(why, "it is empty%s", "");
 	if (char_rule(uri, why) == -1)
 		return -1;
 	return scheme_rule(uri, repo_schemes, why);
@@ -137,9 +139,9 @@ as_key_from_check(const char *from, char *why)
 	if (from[0] == '/')
 		return 0;
 	if (from[0] == '\0')
-		return fail(why, "empty: name a file or a URL%s", "");
+		return fail(why, "it is empty: name a file or a URL%s", "");
 	if (as_uri_scheme_len(from) == 0)
-		return fail(why, "not an absolute path, nor a http, https or "
+		return fail(why, "it is not an absolute path, nor a http, https or "
 		    "file URL%s", "");
 	return as_key_url_check(from, why);
 }
@@ -150,6 +152,10 @@ as_fpr_norm(const char *s, char *why)
 	char *out, what[8];
 	size_t n = 0;
 
+	if (*s == '\0') {
+		fail(why, "it is empty%s", "");
+		return NULL;
+	}
 	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
 		s += 2;
 	out = xmalloc(strlen(s) + 1);
@@ -170,7 +176,7 @@ as_fpr_norm(const char *s, char *why)
 	}
 	out[n] = '\0';
 	if (n != 40 && n != 64) {
-		snprintf(why, AS_WHY, "%zu hexadecimal digits, not 40 or 64", n);
+		snprintf(why, AS_WHY, "it has %zu hexadecimal digits, not 40 or 64", n);
 		free(out);
 		return NULL;
 	}
@@ -202,16 +208,18 @@ real_date(const char *s)
 int
 as_suite_check(const char *s, char *why)
 {
+	if (*s == '\0')
+		return fail(why, "it is empty%s", "");
 	if (strcmp(s, "release") == 0 || strcmp(s, "nightly") == 0 ||
 	    strcmp(s, "master") == 0)
 		return 0;
 	if (strlen(s) == 8 && strspn(s, "0123456789") == 8) {
 		if (real_date(s))
 			return 0;
-		return fail(why, "'%s' is not a date yyyymmdd from 2018 on", s);
+		return fail(why, "it is not a date yyyymmdd from 2018 on%s", "");
 	}
-	return fail(why, "'%s' is not release, nightly, master or a date "
-	    "yyyymmdd", s);
+	return fail(why, "it is not release, nightly, master or a date "
+	    "yyyymmdd%s", "");
 }
 
 int
@@ -223,7 +231,7 @@ as_seconds_check(const char *s, long min, long max, long *out, char *why)
 	for (i = 0; s[i] >= '0' && s[i] <= '9' && v <= max; i++)
 		v = v * 10 + (s[i] - '0');
 	if (i == 0 || s[i] != '\0' || v < min || v > max) {
-		snprintf(why, AS_WHY, "not a whole number of seconds from %ld "
+		snprintf(why, AS_WHY, "it is not a whole number of seconds from %ld "
 		    "to %ld", min, max);
 		return -1;
 	}

@@ -11,7 +11,7 @@
 
 #include <stddef.h>
 
-#define AS_WHY	192
+#define AS_WHY	320
 
 /*
  * A repository URI: SCHEME://REST, SCHEME one of http, https, file, copy,

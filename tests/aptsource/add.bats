@@ -210,7 +210,7 @@ parts() {
 	echo 'Hersh-Gvisor::URI "https://mirror.example.invalid/gvisor#old";' >"$ROOT/etc/apt/apt.conf.d/50gvisor"
 	run "$HERSH_BIN_DIR/hersh-apt-source" --fingerprint "$MIRROR_FPR" add
 	assert_failure 1
-	assert_output --partial "Hersh-Gvisor::URI 'https://mirror.example.invalid/gvisor#old': contains '#'"
+	assert_output --partial "Hersh-Gvisor::URI 'https://mirror.example.invalid/gvisor#old': it contains '#'"
 	assert_equal "$(parts)" ""
 	assert_file_not_exists "$ROOT/etc/apt/preferences.d/hersh-gvisor"
 }

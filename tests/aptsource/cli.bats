@@ -23,6 +23,9 @@ setup() {
 	assert_output --partial "[--no-pin]"
 	assert_output --partial " remove"
 	assert_output --partial " install-key [--from FILE|URL]"
+	assert_output --partial " set-config"
+	assert_output --partial " purge"
+	assert_output --partial " check uri|key-url|fingerprint|suite VALUE"
 	assert_output --partial "--help"
 }
 
@@ -53,6 +56,13 @@ setup() {
 	run "$AS" frobnicate
 	assert_failure 2
 	assert_line --index 0 "hersh-apt-source: unknown command 'frobnicate'"
+}
+
+@test "an argument after a command other than check is a usage error" {
+	run "$AS" purge now
+	assert_failure 2
+	run "$AS" set-config x
+	assert_failure 2
 }
 
 @test "two commands are a usage error" {

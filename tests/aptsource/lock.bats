@@ -220,17 +220,17 @@ waiter_ends_by() {
 @test "--lock-timeout takes whole seconds up to a day, and not with show" {
 	run has --lock-timeout soon add
 	assert_failure 2
-	assert_line --index 0 "hersh-apt-source: --lock-timeout 'soon': not a whole number of seconds from 0 to 86400"
+	assert_line --index 0 "hersh-apt-source: --lock-timeout 'soon': it is not a whole number of seconds from 0 to 86400"
 	run has --lock-timeout 86401 add
 	assert_failure 2
 	run has --lock-timeout 5 show
 	assert_failure 2
-	assert_line --index 0 "hersh-apt-source: --lock-timeout goes with add, remove and install-key, not 'show'"
+	assert_line --index 0 "hersh-apt-source: --lock-timeout goes with add, remove, install-key, set-config and purge, not 'show'"
 }
 
 @test "Hersh-Gvisor::Lock-Timeout from APT's configuration must be whole seconds" {
 	echo 'Hersh-Gvisor::Lock-Timeout "1m";' >"$ROOT/etc/apt/apt.conf.d/50lock"
 	run has remove
 	assert_failure 1
-	assert_output "hersh-apt-source: Hersh-Gvisor::Lock-Timeout '1m': not a whole number of seconds from 0 to 86400"
+	assert_output "hersh-apt-source: Hersh-Gvisor::Lock-Timeout '1m': it is not a whole number of seconds from 0 to 86400"
 }

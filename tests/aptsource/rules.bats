@@ -15,7 +15,7 @@ setup() {
 @test "a repository URI with '#' is a usage error naming the character" {
 	run "$AS" --uri 'https://mirror.example.invalid/gvisor#x' show
 	assert_failure 2
-	assert_output --partial "hersh-apt-source: --uri 'https://mirror.example.invalid/gvisor#x': contains '#', which apt cannot read in a sources line"
+	assert_output --partial "hersh-apt-source: --uri 'https://mirror.example.invalid/gvisor#x': it contains '#', which apt cannot read in a sources line"
 }
 
 @test "every character apt's sources parser trips on is refused in a repository URI" {
@@ -30,22 +30,22 @@ setup() {
 @test "a repository URI with a space is a usage error" {
 	run "$AS" --uri 'https://mirror.example.invalid/a b' show
 	assert_failure 2
-	assert_output --partial "contains a space"
+	assert_output --partial "it contains a space"
 }
 
 @test "a repository URI with a control or non-ASCII byte is a usage error naming the byte" {
 	run "$AS" --uri "$(printf 'https://mirror.example.invalid/a\tb')" show
 	assert_failure 2
-	assert_output --partial "contains the byte 0x09"
+	assert_output --partial "it contains the byte 0x09"
 	run "$AS" --uri "$(printf 'https://mirror.example.invalid/\303\251')" show
 	assert_failure 2
-	assert_output --partial "contains the byte 0xc3"
+	assert_output --partial "it contains the byte 0xc3"
 }
 
 @test "a repository URI without a scheme is a usage error" {
 	run "$AS" --uri storage.example.invalid/gvisor show
 	assert_failure 2
-	assert_output --partial "not a URI: want SCHEME://"
+	assert_output --partial "it is not a URI of the form SCHEME://"
 }
 
 @test "a repository URI with a scheme apt has no method for here is a usage error naming the scheme" {
@@ -57,7 +57,7 @@ setup() {
 @test "a network repository URI without a host is a usage error" {
 	run "$AS" --uri https:///gvisor show
 	assert_failure 2
-	assert_output --partial "no host after 'https://'"
+	assert_output --partial "there is no host after 'https://'"
 	run "$AS" --uri mirror+http:// show
 	assert_failure 2
 }
@@ -81,7 +81,7 @@ setup() {
 @test "a key URL with a character apt cannot parse is a usage error" {
 	run "$AS" --key-url 'https://gvisor.example.invalid/archive.key#x' install-key
 	assert_failure 2
-	assert_output --partial "contains '#'"
+	assert_output --partial "it contains '#'"
 }
 
 @test "a key URL in APT's configuration that breaks the rule is refused by install-key, naming the setting" {
@@ -101,7 +101,7 @@ setup() {
 @test "--from a relative path is a usage error" {
 	run "$AS" install-key --from key.asc
 	assert_failure 2
-	assert_output --partial "--from 'key.asc': not an absolute path, nor a http, https or file URL"
+	assert_output --partial "--from 'key.asc': it is not an absolute path, nor a http, https or file URL"
 }
 
 @test "a fingerprint with spaces, a 0x prefix and lower case is accepted" {
@@ -118,7 +118,7 @@ setup() {
 @test "a fingerprint of the wrong length is a usage error counting the digits" {
 	run "$AS" --fingerprint 6F1DF85E3A71C24918E727D56FC6D554E32BD94 show
 	assert_failure 2
-	assert_output --partial "--fingerprint '6F1DF85E3A71C24918E727D56FC6D554E32BD94': 39 hexadecimal digits, not 40 or 64"
+	assert_output --partial "--fingerprint '6F1DF85E3A71C24918E727D56FC6D554E32BD94': it has 39 hexadecimal digits, not 40 or 64"
 }
 
 @test "a fingerprint with a character that is not hex is a usage error naming it" {
@@ -131,7 +131,7 @@ setup() {
 	echo 'Hersh-Gvisor::Fingerprint "1234";' >"$ROOT/etc/apt/apt.conf.d/50gvisor"
 	run "$AS" show
 	assert_failure 1
-	assert_output --partial "Hersh-Gvisor::Fingerprint '1234': not a key fingerprint: 4 hexadecimal digits, not 40 or 64"
+	assert_output --partial "Hersh-Gvisor::Fingerprint '1234': not a key fingerprint: it has 4 hexadecimal digits, not 40 or 64"
 }
 
 @test "a suite that is a real date from 2018 on is accepted, leap days included" {
@@ -147,7 +147,7 @@ setup() {
 	for s in 20230229 21000229 20240431 20241301 20240100 20241232; do
 		run "$AS" add --suite "$s"
 		assert_failure 2
-		assert_output --partial "--suite '$s': '$s' is not a date yyyymmdd from 2018 on"
+		assert_output --partial "--suite '$s': it is not a date yyyymmdd from 2018 on"
 	done
 }
 
@@ -160,11 +160,11 @@ setup() {
 @test "a suite that is neither a name nor a date is a usage error" {
 	run "$AS" add --suite stable
 	assert_failure 2
-	assert_output --partial "--suite 'stable': 'stable' is not release, nightly, master or a date yyyymmdd"
+	assert_output --partial "--suite 'stable': it is not release, nightly, master or a date yyyymmdd"
 }
 
 @test "Hersh-Gvisor::Key-Timeout must be a number of seconds" {
 	run "$AS" -o Hersh-Gvisor::Key-Timeout=soon install-key
 	assert_failure 1
-	assert_output --partial "Hersh-Gvisor::Key-Timeout 'soon': not a whole number of seconds from 1 to 86400"
+	assert_output --partial "Hersh-Gvisor::Key-Timeout 'soon': it is not a whole number of seconds from 1 to 86400"
 }
