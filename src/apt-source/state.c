@@ -11,33 +11,41 @@
 
 #include "apt.h"
 #include "state.h"
+#include "lib/path.h"
 #include "lib/xmalloc.h"
 
-static int
+/* The line S (LEN bytes) into HASH and *PATH; NULL, or why not. */
+static const char *
 parse_line(const char *s, size_t len, char hash[65], char **path)
 {
+	const char *why;
 	size_t i;
 
-	if (len < 64 + 2 + 2 || s[64] != ' ' || s[65] != ' ' || s[66] != '/')
-		return -1;
+	if (len < 64 + 2 + 1 || s[64] != ' ' || s[65] != ' ')
+		return "not \"<sha256>  <path>\"";
 	for (i = 0; i < 64; i++) {
 		if (!isxdigit((unsigned char)s[i]))
-			return -1;
+			return "not \"<sha256>  <path>\"";
 		hash[i] = (char)tolower((unsigned char)s[i]);
 	}
 	hash[64] = '\0';
 	for (i = 66; i < len; i++)
-		if (s[i] == '\0' || s[i] == '\\')
-			return -1;
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || s[i] == '\\')
+			return "the path holds a control character or backslash";
 	*path = xstrndup(s + 66, len - 66);
-	return 0;
+	if ((why = path_noncanonical(*path)) != NULL) {
+		free(*path);
+		return why[0] == 'n' ? "the path is not absolute" :
+		    "the path is not canonical";
+	}
+	return NULL;
 }
 
 int
 as_state_parse(const char *data, size_t len, struct as_state *st,
-    size_t *line)
+    size_t *line, const char *lenient)
 {
-	const char *p = data, *end = data + len, *nl;
+	const char *p = data, *end = data + len, *nl, *why;
 	char hash[65], *path;
 	size_t lineno = 0;
 
@@ -48,13 +56,18 @@ as_state_parse(const char *data, size_t len, struct as_state *st,
 		if (nl == NULL)
 			nl = end;
 		if (nl > p) {
-			if (parse_line(p, (size_t)(nl - p), hash, &path) == -1) {
+			if ((why = parse_line(p, (size_t)(nl - p), hash,
+			    &path)) == NULL) {
+				as_state_set(st, path, hash);
+				free(path);
+			} else if (lenient != NULL)
+				warnx("%s: line %zu: %s; ignored", lenient, lineno,
+				    why);
+			else {
 				as_state_free(st);
 				*line = lineno;
 				return -1;
 			}
-			as_state_set(st, path, hash);
-			free(path);
 		}
 		p = nl + 1;
 	}
@@ -128,11 +141,18 @@ as_state_free(struct as_state *st)
 int
 as_state_load(const struct as_conf *c, struct as_state *st)
 {
+	return as_state_load_flags(c, st, 0, 0);
+}
+
+int
+as_state_load_flags(const struct as_conf *c, struct as_state *st,
+    unsigned flags, int lenient)
+{
 	struct as_state parsed;
 	size_t line;
 
 	memset(st, 0, sizeof(*st));
-	if (as_file_open(c, &st->file, c->state_real, 0) == -1)
+	if (as_file_open(c, &st->file, c->state_real, flags) == -1)
 		goto fail;
 	switch (st->file.kind) {
 	case AS_KIND_ABSENT:
@@ -147,9 +167,10 @@ as_state_load(const struct as_conf *c, struct as_state *st)
 	case AS_KIND_REGULAR:
 		break;
 	}
-	if (as_state_parse(st->file.data, st->file.len, &parsed, &line) == -1) {
-		warnx("%s: line %zu: not \"<sha256>  <path>\"", c->state_real,
-		    line);
+	if (as_state_parse(st->file.data, st->file.len, &parsed, &line,
+	    lenient ? c->state_real : NULL) == -1) {
+		warnx("%s: line %zu: not \"<sha256>  <absolute canonical path>\"",
+		    c->state_real, line);
 		goto fail;
 	}
 	parsed.file = st->file;
@@ -183,10 +204,17 @@ int
 as_state_file(const struct as_conf *c, const struct as_state *st,
     const char *real, struct as_file *f, enum as_how *how)
 {
+	return as_state_file_flags(c, st, real, 0, f, how);
+}
+
+int
+as_state_file_flags(const struct as_conf *c, const struct as_state *st,
+    const char *real, unsigned flags, struct as_file *f, enum as_how *how)
+{
 	char hex[65];
 	long i;
 
-	if (as_file_open(c, f, real, 0) == -1)
+	if (as_file_open(c, f, real, flags) == -1)
 		return -1;
 	i = as_state_find(st, f->target);
 	switch (f->kind) {

@@ -25,10 +25,13 @@ struct as_state {
 
 /*
  * Parse DATA (LEN bytes).  Returns 0, or -1 with *line set to the 1-based
- * line that is not "<64 hex>  <absolute path>".
+ * line that is not "<64 hex>  <path>" with an absolute, canonical path
+ * (lib/path.h) of printable characters and no backslash.  With LENIENT
+ * (a label for messages) such a line gets a warning naming it and is
+ * ignored instead.
  */
 int	 as_state_parse(const char *data, size_t len, struct as_state *st,
-	    size_t *line);
+	    size_t *line, const char *lenient);
 /* The file text, malloc'd; *len set. */
 char	*as_state_format(const struct as_state *st, size_t *len);
 /* Index of PATH, or -1. */
@@ -57,9 +60,19 @@ enum as_how {
  */
 int	 as_state_file(const struct as_conf *c, const struct as_state *st,
 	    const char *real, struct as_file *f, enum as_how *how);
+/* The same, opening REAL with FLAGS (as_file_open's). */
+int	 as_state_file_flags(const struct as_conf *c, const struct as_state *st,
+	    const char *real, unsigned flags, struct as_file *f,
+	    enum as_how *how);
 
 /* Load the state (empty when absent); -1 after a message, ST empty. */
 int	 as_state_load(const struct as_conf *c, struct as_state *st);
+/*
+ * The same, the state file opened with FLAGS (as_file_open's); when
+ * LENIENT, a bad line gets a warning and is ignored (as_state_parse).
+ */
+int	 as_state_load_flags(const struct as_conf *c, struct as_state *st,
+	    unsigned flags, int lenient);
 /*
  * Write ST back to the state file it was loaded from, unless it says so
  * already; an empty state removes the file.  -1 after a message.

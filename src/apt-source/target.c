@@ -149,7 +149,8 @@ as_file_open(const struct as_conf *c, struct as_file *f, const char *real,
 	if ((f->target = inner(c, real)) == NULL)
 		return -1;
 	r = open_dir(c, &f->dp, f->label, f->target,
-	    (flags & AS_OPEN_FOLLOW) ? DIRPATH_FOLLOW : 0);
+	    ((flags & AS_OPEN_FOLLOW) ? DIRPATH_FOLLOW : 0) |
+	    ((flags & AS_OPEN_NO_SYMLINKS) ? DIRPATH_NO_SYMLINKS : 0));
 	if (r != 0)
 		return r == 1 ? 0 : -1;
 	return read_into(f);
@@ -233,27 +234,32 @@ as_file_close(struct as_file *f)
 }
 
 int
-as_lock_take(const struct as_conf *c, struct as_lock *l, int create)
+as_lock_take(const struct as_conf *c, struct as_lock *l, unsigned flags)
 {
 	struct dirpath dp;
-	char msg[WHY_MAX], *name;
+	char msg[WHY_MAX], *name, *path;
 	int r;
 
 	memset(l, 0, sizeof(*l));
 	if ((name = lock_file_name(AS_STATE_NAME)) == NULL)
 		err(1, NULL);
 	l->label = xasprintf("%s%s/%s", c->root, AS_STATE_DIR, name);
+	path = xasprintf("%s/%s", AS_STATE_DIR, name);
 	free(name);
-	r = open_dir(c, &dp, l->label, AS_STATE, create ? DIRPATH_MKDIR : 0);
+	/* the lock file's own path: its directory is the state file's */
+	r = open_dir(c, &dp, l->label, path,
+	    ((flags & AS_LOCK_CREATE) ? DIRPATH_MKDIR : 0) |
+	    ((flags & AS_LOCK_NO_SYMLINKS) ? DIRPATH_NO_SYMLINKS : 0));
 	if (r == 0 && (r = trusted(c, &dp, l->label, "lock")) == 0) {
 		if (as_interrupted())	/* the run ends by that signal */
 			r = -1;
-		else if ((r = lock_take(&l->lk, dp.fd, dp.name,
+		else if ((r = lock_take(&l->lk, dp.fd, AS_STATE_NAME,
 		    c->lock_timeout * 1000)) == -1 && !as_interrupted())
 			warnx("%s: %s", l->label, lock_failure(&l->lk, errno,
 			    NULL, msg, sizeof(msg)));
 	}
 	dirpath_close(&dp);
+	free(path);
 	return r;
 }
 

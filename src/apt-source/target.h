@@ -41,6 +41,7 @@ struct as_file {
 };
 
 #define AS_OPEN_FOLLOW	0x1	/* follow a final symlink (inside Dir): to read only */
+#define AS_OPEN_NO_SYMLINKS 0x2	/* refuse any symlink on the way, the file's own too */
 
 /*
  * Open Dir into C->rootfd (left -1 when Dir is /, the host).  -1 after a
@@ -81,13 +82,17 @@ struct as_lock {
 
 /*
  * Take the lock: the root-only lock file of the state file AS_STATE,
- * beside it in the state directory (created 0755 when CREATE; when not
- * and it is missing, nothing is taken and 1 returned), waiting
+ * beside it in the state directory (created 0755 with AS_LOCK_CREATE;
+ * without, when it is missing, nothing is taken and 1 returned; with
+ * AS_LOCK_NO_SYMLINKS a symlink on the way to it is refused), waiting
  * C->lock_timeout seconds at most for a run holding it; a signal caught
  * (interrupt.h) ends the wait.  0, 1, or -1 after a message naming the
  * lock file (and the process holding it; none when a signal ended it).
  */
-int	 as_lock_take(const struct as_conf *c, struct as_lock *l, int create);
+#define AS_LOCK_CREATE		0x1
+#define AS_LOCK_NO_SYMLINKS	0x2
+int	 as_lock_take(const struct as_conf *c, struct as_lock *l,
+	    unsigned flags);
 /* Release the lock and remove its file (safe on a lock not taken). */
 void	 as_lock_release(struct as_lock *l);
 

@@ -109,3 +109,12 @@ setup() {
 	assert_failure 1
 	assert_output --partial "$STATE: line 1"
 }
+
+@test "remove refuses a record line whose path is not canonical, naming the line" {
+	has -q install-key
+	echo "$(sha256sum <"$KEYRING" | cut -d' ' -f1)  /usr/share/keyrings/../keyrings/gvisor-archive-keyring.gpg" >>"$STATE"
+	run has remove
+	assert_failure 1
+	assert_output "hersh-apt-source: $STATE: line 2: not \"<sha256>  <absolute canonical path>\""
+	assert_file_exists "$KEYRING"
+}
