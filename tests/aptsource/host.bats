@@ -14,8 +14,9 @@ load ../lib/common
 load ../lib/aptrepo
 
 HOST_PATHS="/etc/apt/sources.list /etc/apt/sources.list.d
-/etc/apt/preferences.d/hersh-gvisor
-/usr/share/keyrings/gvisor-archive-keyring.gpg /var/lib/hersh-gvisor"
+/etc/apt/preferences.d/hersh-gvisor /etc/apt/apt.conf.d/50hersh-gvisor
+/usr/share/keyrings/gvisor-archive-keyring.gpg
+/usr/share/keyrings/debian-archive-keyring.gpg /var/lib/hersh-gvisor"
 
 setup_file() {
 	[ "$(id -u)" = 0 ] || return 0
@@ -33,7 +34,9 @@ setup() {
 	for p in $HOST_PATHS; do
 		save_path "$p"
 	done
-	rm -f /etc/apt/sources.list /etc/apt/sources.list.d/* /etc/apt/preferences.d/hersh-gvisor
+	rm -f /etc/apt/sources.list /etc/apt/sources.list.d/* /etc/apt/preferences.d/hersh-gvisor \
+		/etc/apt/apt.conf.d/50hersh-gvisor
+	rm -rf /var/lib/hersh-gvisor
 	LISTS=$(mktemp -d /var/tmp/hersh-test-lists.XXXXXX)
 	chmod 755 "$LISTS"
 	mkdir "$LISTS/partial"
@@ -128,4 +131,45 @@ host_apt_get() {
 	run ls -A /etc/apt/sources.list.d
 	assert_output ""
 	assert_file_not_exists /etc/apt/preferences.d/hersh-gvisor
+}
+
+@test "on the host, purge removes what install-key, add and set-config created" {
+	has -q install-key
+	has -q add
+	has -q set-config
+	run has purge
+	assert_success
+	assert_line "/etc/apt/sources.list.d/gvisor.list: removed"
+	assert_line "/etc/apt/preferences.d/hersh-gvisor: removed"
+	assert_line "/usr/share/keyrings/gvisor-archive-keyring.gpg: removed"
+	assert_line "/etc/apt/apt.conf.d/50hersh-gvisor: removed"
+	assert_line "/var/lib/hersh-gvisor/apt-source: removed"
+	run ls -A /etc/apt/sources.list.d /var/lib/hersh-gvisor
+	assert_output "/etc/apt/sources.list.d:
+
+/var/lib/hersh-gvisor:"
+}
+
+@test "on the host, purge ignores a record line that climbs with .. to the Debian archive keyring" {
+	[ -f /usr/share/keyrings/debian-archive-keyring.gpg ] || skip "no Debian archive keyring"
+	local sum before
+	sum=$(sha256sum </usr/share/keyrings/debian-archive-keyring.gpg | cut -d' ' -f1)
+	before=$(sha256sum /usr/share/keyrings/debian-archive-keyring.gpg)
+	mkdir -p /var/lib/hersh-gvisor
+	echo "$sum  /../../../../../usr/share/keyrings/debian-archive-keyring.gpg" >/var/lib/hersh-gvisor/apt-source
+	run has purge
+	assert_success
+	assert_line "hersh-apt-source: /var/lib/hersh-gvisor/apt-source: line 1: the path is not canonical; ignored"
+	assert_equal "$(sha256sum /usr/share/keyrings/debian-archive-keyring.gpg)" "$before"
+}
+
+@test "on the host, purge never opens a FIFO at a recorded path" {
+	has -q install-key
+	has -q add
+	rm /etc/apt/sources.list.d/gvisor.list
+	mkfifo /etc/apt/sources.list.d/gvisor.list
+	run timeout 20 "$HERSH_BIN_DIR/hersh-apt-source" purge
+	assert_success
+	assert_line "hersh-apt-source: /etc/apt/sources.list.d/gvisor.list: not a regular file now (a symlink, directory, FIFO, socket or device); left in place"
+	[ -p /etc/apt/sources.list.d/gvisor.list ]
 }
