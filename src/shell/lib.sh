@@ -63,6 +63,10 @@ HG_LIB_API=2
 HG_TAB='	'
 HG_NL='
 '
+# The Docker client's settings from the environment (its daemon, context,
+# configuration directory with its CLI plugins, TLS files, API version):
+# root never takes them from its caller (hg_docker).
+HG_DOCKER_CLIENT_VARS='DOCKER_HOST DOCKER_CONTEXT DOCKER_CONFIG DOCKER_CERT_PATH DOCKER_TLS_VERIFY DOCKER_TLS DOCKER_API_VERSION DOCKER_DEFAULT_PLATFORM BUILDKIT_HOST'
 
 # ------------------------------------------------------------------ setup
 
@@ -140,6 +144,36 @@ hg_done() {
 # hg_field N LINE: field N (1-based) of a porcelain LINE (tab-separated).
 hg_field() {
 	printf '%s\n' "$2" | cut -f "$1"
+}
+
+# hg_unescape FIELD: HG_VAL, the value of a porcelain FIELD (the helpers'
+# escapes \\ \t \n \r and \xHH undone; a NUL byte, which no shell
+# variable holds, is dropped).
+hg_unescape() {
+	hg_s=$1
+	HG_VAL=''
+	while :; do
+		case $hg_s in
+		*\\*) ;;
+		*) break ;;
+		esac
+		HG_VAL=$HG_VAL${hg_s%%\\*}
+		hg_s=${hg_s#*\\}
+		case $hg_s in
+		\\*) HG_VAL="$HG_VAL\\"; hg_s=${hg_s#?} ;;
+		t*) HG_VAL="$HG_VAL$HG_TAB"; hg_s=${hg_s#?} ;;
+		n*) HG_VAL="$HG_VAL$HG_NL"; hg_s=${hg_s#?} ;;
+		r*) HG_VAL="$HG_VAL$(printf '\r')"; hg_s=${hg_s#?} ;;
+		x[0-9a-fA-F][0-9a-fA-F]*)
+			hg_h=${hg_s#x}
+			hg_h=${hg_h%"${hg_h#??}"}
+			hg_s=${hg_s#x??}
+			# shellcheck disable=SC2059 # the format is an octal escape of two hex digits
+			[ "$hg_h" = 00 ] || HG_VAL="$HG_VAL$(printf "\\$(printf '%03o' "0x$hg_h")")" ;;
+		*) HG_VAL="$HG_VAL\\" ;;
+		esac
+	done
+	HG_VAL=$HG_VAL$hg_s
 }
 
 # ------------------------------------------------------------------ trust
@@ -295,13 +329,15 @@ hg_as() {
 # (how many gVisor sources), HG_APT_OURS (the "URI SUITES" of the source in a
 # file hersh-apt-source created), HG_KEY_STATUS, HG_KEY_EXPIRES, HG_PIN_STATE,
 # HG_CONF_STATE (the APT settings file), HG_SET_URI, HG_SET_KEY_URL,
-# HG_SET_FPR (the settings as APT reads them).  Fails when show fails.
+# HG_SET_FPR (the settings as APT reads them), and HG_APT_SHOW, show's
+# records as they are (for the records a caller reads itself: see
+# hersh-apt-source(8), PORCELAIN).  Fails when show fails.
 # With "answers", show looks for the repository the answers name (the
 # postinst); without, for the one APT's settings name (the config script,
 # the check).
 hg_apt_facts() {
 	HG_APT_SOURCES=0 HG_APT_OURS='' HG_KEY_STATUS='' HG_KEY_EXPIRES='' HG_PIN_STATE=''
-	HG_CONF_STATE='' HG_SET_URI='' HG_SET_KEY_URL='' HG_SET_FPR=''
+	HG_CONF_STATE='' HG_SET_URI='' HG_SET_KEY_URL='' HG_SET_FPR='' HG_APT_SHOW=''
 	hg_rc=0
 	if [ "${1:-}" = answers ]; then
 		hg_out=$(hg_as show 2>/dev/null) || hg_rc=$?
@@ -309,6 +345,7 @@ hg_apt_facts() {
 		hg_out=$("$HG_AS" show 2>/dev/null) || hg_rc=$?
 	fi
 	[ "$hg_rc" -eq 0 ] || [ "$hg_rc" -eq 3 ] || return 1
+	HG_APT_SHOW=$hg_out
 	while IFS=$HG_TAB read -r hg_k hg_a hg_b hg_c hg_d hg_e hg_f; do
 		case $hg_k in
 		source)
@@ -1008,14 +1045,29 @@ hg_dockerd_host() {
 # caller's Docker client settings count: no other host or context, no
 # configuration directory (so no CLI plugin of anyone's), no TLS files.
 hg_docker() {
+	hg_docker_timed 30 "$@" </dev/null
+}
+
+# hg_docker_timed SECONDS ARGS...: hg_docker with a deadline of SECONDS and
+# the caller's standard input (docker import reads the image from it).
+# For root, every variable of HG_DOCKER_CLIENT_VARS is unset and the
+# client gets no configuration directory.
+hg_docker_timed() {
 	[ -n "$HG_DOCKERD_SOCK" ] || return 1
+	hg_secs=$1
+	shift
 	if [ "$HG_IS_ROOT" = 1 ]; then
-		env -u DOCKER_CONTEXT -u DOCKER_CERT_PATH -u DOCKER_TLS_VERIFY -u DOCKER_TLS \
-			-u DOCKER_API_VERSION -u DOCKER_DEFAULT_PLATFORM -u BUILDKIT_HOST \
-			DOCKER_HOST="unix://$HG_DOCKERD_SOCK" DOCKER_CONFIG=/nonexistent/hersh-gvisor \
-			timeout 30 docker "$@" </dev/null
+		(
+			for hg_v in $HG_DOCKER_CLIENT_VARS; do
+				unset "$hg_v"
+			done
+			DOCKER_HOST=unix://$HG_DOCKERD_SOCK
+			DOCKER_CONFIG=/nonexistent/hersh-gvisor
+			export DOCKER_HOST DOCKER_CONFIG
+			exec timeout "$hg_secs" docker "$@"
+		)
 	else
-		timeout 30 docker "$@" </dev/null
+		timeout "$hg_secs" docker "$@"
 	fi
 }
 
