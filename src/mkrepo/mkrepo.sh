@@ -134,9 +134,15 @@ if [ -d "$out/$pool" ]; then
 	done
 fi
 
+# pool_name NAME VERSION ARCH: the package's file name in the pool.
+pool_name() {
+	printf '%s_%s_%s.deb\n' "$1" "${2#*:}" "$3"
+}
+
 # Check every .deb before writing anything: readable, and new or the same
 # bytes as the published one.  "NAME VERSION ARCH<TAB>DEB" of each new
-# package goes to $tmp/new.
+# package goes to $tmp/new.  A file of its pool name that is not that
+# package (put there by hand) is refused, never overwritten.
 : >"$tmp/new"
 tab=$(printf '\t')
 for deb in "$@"; do
@@ -155,6 +161,10 @@ for deb in "$@"; do
 			break
 		done <"$tmp/new"
 		if [ -z "$seen" ]; then
+			# shellcheck disable=SC2086 # NAME VERSION ARCH
+			name=$(pool_name $id)
+			[ ! -e "$out/$pool/$name" ] ||
+				die "$out/$pool/$name: already there and not $id; move it away"
 			printf '%s\t%s\n' "$id" "$deb" >>"$tmp/new"
 			continue
 		fi
@@ -163,21 +173,15 @@ for deb in "$@"; do
 	cmp -s "$seen" "$deb" || published_elsewhere $id "$seen" "$deb"
 done
 
-# The new packages go into the pool under their canonical names (an odd
-# file of that name left there by hand is refused, not overwritten).
+# The new packages go into the pool under their pool names.
 mkdir -p "$out/$pool" || die "$out: cannot create $pool"
 added=
 while IFS=$tab read -r id deb; do
-	set -f
 	# shellcheck disable=SC2086 # NAME VERSION ARCH
-	set -- $id
-	set +f
-	name=$1_${2#*:}_$3.deb
-	[ ! -e "$out/$pool/$name" ] || die "$out/$pool/$name: already there and not $1 $2 $3; move it away"
+	name=$(pool_name $id)
 	cp "$deb" "$out/$pool/.$name.tmp" && mv -f "$out/$pool/.$name.tmp" "$out/$pool/$name" ||
 		die "$deb: cannot copy into $out/$pool"
-	added="${added:+$added, }$1 $2 $3"
-	# A later DEB of this run with the same identity is compared with it.
+	added="${added:+$added, }$id"
 	printf '%s\t%s\n' "$id" "$out/$pool/$name" >>"$tmp/pool"
 done <"$tmp/new"
 

@@ -195,6 +195,19 @@ repo_state() {
 	assert_file_not_exists "$BATS_TEST_TMPDIR/repo"
 }
 
+@test "a file of the pool name that holds another package is refused, not overwritten" {
+	local r=$BATS_TEST_TMPDIR/repo before
+	deb_build "$BATS_TEST_TMPDIR/a.deb" hersh-test-pkg 1.0 amd64 one
+	deb_build "$BATS_TEST_TMPDIR/b.deb" hersh-test-other 1.0 amd64 two
+	mkrepo "$r" "$BATS_TEST_TMPDIR/a.deb" >/dev/null
+	cp "$BATS_TEST_TMPDIR/a.deb" "$r/pool/main/hersh-test-other_1.0_amd64.deb"
+	before=$(repo_state "$r")
+	run mkrepo "$r" "$BATS_TEST_TMPDIR/b.deb"
+	assert_failure 1
+	assert_output "mkrepo.sh: $r/pool/main/hersh-test-other_1.0_amd64.deb: already there and not hersh-test-other 1.0 amd64; move it away"
+	assert_equal "$(repo_state "$r")" "$before"
+}
+
 @test "the same packages again are accepted and no file of the repository changes" {
 	local r=$BATS_TEST_TMPDIR/repo before
 	deb_build "$BATS_TEST_TMPDIR/a.deb" hersh-gvisor 0.2.0 amd64 amd64
