@@ -16,7 +16,7 @@
 # that whatever else the host does hits both alike; a row gives the median
 # and the spread (min-max) of each side, and says "inconclusive" instead
 # of a ratio when the two ranges overlap or a spread is wider than
-# BENCH_SPREAD percent of its median.  A run's work is timed inside the
+# BENCH_SPREAD percent of the larger median.  A run's work is timed inside the
 # container (/proc/uptime), grown in the first run of each side until it
 # takes BENCH_TARGET_CS centiseconds; the later runs repeat that amount.
 
@@ -39,8 +39,8 @@ cpu|CPU-bound work (ns per loop step)|overhead|10|15|+10-15% (typical workloads)
 # Runs of each side per row, at least 5 (bench_runs, when the command
 # sets it, overrides).
 BENCH_RUNS=5
-# A spread (max - min) wider than this percentage of its median makes the
-# row inconclusive.
+# A spread (max - min) wider than this percentage of the row's larger
+# median makes the row inconclusive.
 BENCH_SPREAD=50
 # How long a run's work takes at least, in centiseconds.
 BENCH_TARGET_CS=40
@@ -70,12 +70,15 @@ bench_stats() {
 # bench_verdict "MED MIN MAX" "MED MIN MAX" PERCENT: whether two sides'
 # figures can be told apart: "ok"; "overlap" (the ranges min-max share a
 # value); "spread 1" or "spread 2" (that side's max - min is wider than
-# PERCENT of its median).
+# PERCENT of the row's scale, the larger of the two medians: a side near
+# nothing, runc's memory, may vary by more than its own tiny figure
+# without blurring the comparison).
 bench_verdict() {
 	awk -v a="$1" -v b="$2" -v pct="$3" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
-		if ((x[3] - x[2]) > pct / 100 * x[1]) { print "spread 1"; exit }
-		if ((y[3] - y[2]) > pct / 100 * y[1]) { print "spread 2"; exit }
+		m = (x[1] > y[1]) ? x[1] : y[1]
+		if ((x[3] - x[2]) > pct / 100 * m) { print "spread 1"; exit }
+		if ((y[3] - y[2]) > pct / 100 * m) { print "spread 2"; exit }
 		lo = (x[2] > y[2]) ? x[2] : y[2]
 		hi = (x[3] < y[3]) ? x[3] : y[3]
 		print (lo <= hi) ? "overlap" : "ok"
@@ -487,8 +490,8 @@ bench_row() {
 		case $(bench_verdict "$sa" "$sb" "$BENCH_SPREAD") in
 		ok) verdict=ok conclusive=true ;;
 		overlap) verdict=inconclusive why="the runc and $runtime ranges overlap" ;;
-		"spread 1") verdict=inconclusive why="runc's spread is wider than $BENCH_SPREAD% of its median" ;;
-		*) verdict=inconclusive why="$runtime's spread is wider than $BENCH_SPREAD% of its median" ;;
+		"spread 1") verdict=inconclusive why="runc's spread is wider than $BENCH_SPREAD% of the larger median" ;;
+		*) verdict=inconclusive why="$runtime's spread is wider than $BENCH_SPREAD% of the larger median" ;;
 		esac
 	fi
 	# ratio|ratio text|measured|measured text|within the guide
@@ -891,7 +894,7 @@ run_bench() {
 	bench_row cpu "$b_a" "$b_b" "$b_note"
 
 	[ -z "$bench_notes" ] || bench_out+="not conclusive:"$'\n'"$bench_notes"
-	bench_out+="median (min-max) of $BENCH_RUNS runs of each side; a row is inconclusive when the ranges overlap or a spread is wider than $BENCH_SPREAD% of its median."$'\n'
+	bench_out+="median (min-max) of $BENCH_RUNS runs of each side; a row is inconclusive when the ranges overlap or a spread is wider than $BENCH_SPREAD% of the larger median."$'\n'
 	bench_out+="memory: ${mem_how:-not measured}, idle containers (sleep) side by side."$'\n'
 
 	bench_progress "gVisor platforms"
