@@ -32,6 +32,7 @@ struct walk {
 	unsigned	 flags;
 	uid_t		 owner;
 	int		 links;
+	int		 made;		/* directories created */
 	char		*why;
 	size_t		 whylen;
 };
@@ -178,6 +179,7 @@ make_dir(struct walk *w, const char *name)
 		close(fd);
 		return step_failed(w, "create directory");
 	}
+	w->made += made;
 	set_cur(w, fd);
 	return 0;
 }
@@ -413,6 +415,7 @@ finish(struct walk *w, struct dirpath *dp)
 	if (fd != -1)
 		set_cur(w, fd);
 	dp->fd = w->cur;
+	dp->made = w->made;
 	w->cur = -1;
 	if (w->canon[0] == '\0') {
 		free(w->canon);
@@ -496,7 +499,14 @@ int
 dirpath_trusted(const struct dirpath *dp, uid_t owner, const struct stat *final,
     char *why, size_t whylen)
 {
-	struct stat st, pst;
+	return dirpath_trusted_at(dp, -1, owner, final, why, whylen);
+}
+
+int
+dirpath_trusted_at(const struct dirpath *dp, int rootfd, uid_t owner,
+    const struct stat *final, char *why, size_t whylen)
+{
+	struct stat st, pst, rst;
 	uid_t child = final != NULL ? final->st_uid : 0;
 	char *path;
 	int fd, pfd, r = 0;
@@ -507,7 +517,7 @@ dirpath_trusted(const struct dirpath *dp, uid_t owner, const struct stat *final,
 		snprintf(why, whylen, "open directory");
 		return -1;
 	}
-	if (fstat(fd, &st) == -1) {
+	if (fstat(fd, &st) == -1 || (rootfd >= 0 && fstat(rootfd, &rst) == -1)) {
 		snprintf(why, whylen, "check directory %s", path);
 		r = -1;
 	}
@@ -520,6 +530,8 @@ dirpath_trusted(const struct dirpath *dp, uid_t owner, const struct stat *final,
 			r = DIRPATH_REFUSED;
 			break;
 		}
+		if (rootfd >= 0 && st.st_dev == rst.st_dev && st.st_ino == rst.st_ino)
+			break;		/* the root: the top there */
 		if ((pfd = openat(fd, "..", O_PATH | O_DIRECTORY | O_CLOEXEC)) == -1 ||
 		    fstat(pfd, &pst) == -1) {
 			snprintf(why, whylen, "check the directories above %s", path);

@@ -30,6 +30,7 @@ struct dirpath {
 	int	 fd;	/* the directory (O_RDONLY, or O_PATH when it cannot be read) */
 	char	*dir;	/* its path, symlinks resolved (confined: from the root, "/...") */
 	char	*name;	/* the final component, for use with fd */
+	int	 made;	/* how many directories this call created */
 };
 
 /*
@@ -77,5 +78,28 @@ void	dirpath_close(struct dirpath *dp);
  */
 int	dirpath_trusted(const struct dirpath *dp, uid_t owner,
 	    const struct stat *final, char *why, size_t whylen);
+
+/*
+ * The same, for a DP resolved confined in ROOTFD (-1: not confined, as
+ * dirpath_trusted): the chain ends at the root directory, which is
+ * checked too; the directories above it are not the root's.
+ */
+int	dirpath_trusted_at(const struct dirpath *dp, int rootfd, uid_t owner,
+	    const struct stat *final, char *why, size_t whylen);
+
+/*
+ * May a program running as OWNER trust the file PATH (to run it, or to
+ * take a decision from it)?  The one rule: symlinks on the way are
+ * followed only when owned by root or OWNER (confined in ROOTFD, when
+ * not -1: resolved inside it); the file is a regular file or a directory
+ * owned by root or OWNER and not writable by group or others, and so is
+ * every directory above it (dirpath_trusted_at).  A magic link of
+ * /proc (/proc/PID/exe, also "(deleted)") is judged by the file it opens
+ * and by the directory chain of its target, when that directory still
+ * exists.  Returns 0; DIRPATH_REFUSED with WHY saying why not; or -1
+ * with errno and WHY the step that failed (a missing file: ENOENT).
+ */
+int	dirpath_trusted_file(int rootfd, const char *path, uid_t owner,
+	    char *why, size_t whylen);
 
 #endif

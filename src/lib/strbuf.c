@@ -1,4 +1,4 @@
-/* Growable byte buffer for building JSON text.  Pure: no I/O. */
+/* Growable byte buffer for building text.  Pure: no I/O. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -68,6 +68,32 @@ strbuf_jstr(struct strbuf *b, const char *s)
 	}
 	strbuf_add(b, run, (size_t)(s - run));
 	strbuf_add(b, "\"", 1);
+}
+
+void
+strbuf_field(struct strbuf *b, const char *p, size_t n)
+{
+	const char *run = p, *end = p + n;
+	char esc[8];
+
+	for (; p < end; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 0x20 && c != 0x7f && c != '\\')
+			continue;
+		strbuf_add(b, run, (size_t)(p - run));
+		switch (c) {
+		case '\\': strbuf_str(b, "\\\\"); break;
+		case '\t': strbuf_str(b, "\\t"); break;
+		case '\n': strbuf_str(b, "\\n"); break;
+		case '\r': strbuf_str(b, "\\r"); break;
+		default:
+			snprintf(esc, sizeof(esc), "\\x%02x", c);
+			strbuf_str(b, esc);
+		}
+		run = p + 1;
+	}
+	strbuf_add(b, run, (size_t)(p - run));
 }
 
 void
