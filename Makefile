@@ -45,8 +45,8 @@ MY_CXXFLAGS := -std=c++17 $(WARN) $(CXXFLAGS)
 # needs the system (file.c, main.c, the rest of lib/) stays out of it.
 LIB_SRCS    := $(wildcard src/lib/*.c)
 DJ_PURE     := $(addprefix src/daemon-json/,scan.c document.c edit.c style.c \
-		show.c layout.c diff.c) src/lib/strbuf.c
-DJ_SRCS     := $(sort $(DJ_PURE) src/daemon-json/file.c src/daemon-json/main.c $(LIB_SRCS))
+		show.c layout.c diff.c porcelain.c judge.c args.c) src/lib/strbuf.c
+DJ_SRCS     := $(sort $(wildcard src/daemon-json/*.c) $(LIB_SRCS))
 AS_SRCS     := $(wildcard src/apt-source/*.c) $(LIB_SRCS)
 AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
 # Test drivers of the lib (tests/unit/NAME-driver.c for tests/unit/NAME.bats):

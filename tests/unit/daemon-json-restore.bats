@@ -147,9 +147,6 @@ identity() {
 }
 
 @test "restore-layout usage errors exit 2" {
-	run "$DJ" -c "$F" restore-layout
-	assert_failure 2
-	assert_line --index 0 "hersh-daemon-json: missing arguments"
 	run "$DJ" -c "$F" restore-layout "$SAVED" --upstream-entry runsc
 	assert_failure 2
 	run "$DJ" -c "$F" restore-layout "$SAVED" --upstream-entry runsc bin/runsc

@@ -288,5 +288,5 @@ identity() {
 	assert_line --index 0 "hersh-daemon-json: --lock-timeout takes whole seconds from 0 to 86400: soon"
 	run "$DJ" --lock-timeout 5 -c "$F" show
 	assert_failure 2
-	assert_line --index 0 "hersh-daemon-json: --lock-timeout is only for commands that edit"
+	assert_line --index 0 "hersh-daemon-json: --lock-timeout is only for commands that lock the file"
 }
