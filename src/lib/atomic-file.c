@@ -1,13 +1,11 @@
 /*
  * Reading, atomically replacing and removing files (see atomic-file.h):
  * bounded reads of regular files only, replace and remove with a
- * changed-since-read check, stale temporary files, and the older
- * path-based interface over them.
+ * changed-since-read check, stale temporary files.
  */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libgen.h>
 #include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -342,96 +340,4 @@ file_remove_stale_temps(int dirfd, const char *name)
 		    S_ISREG(st.st_mode))
 			unlinkat(dirfd, de->d_name, 0);
 	closedir(d);
-}
-
-int
-read_file(const char *path, char **buf, size_t *len)
-{
-	struct stat st;
-	int fd, r, saved;
-
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) == -1)
-		return -1;
-	r = fstat(fd, &st);
-	if (r == 0 && S_ISDIR(st.st_mode)) {
-		errno = EISDIR;
-		r = -1;
-	}
-	if (r == 0)
-		r = read_fd(fd, SIZE_MAX, buf, len);
-	saved = errno;
-	close(fd);
-	errno = saved;
-	return r == 0 ? 0 : -1;
-}
-
-char *
-resolve_target(const char *path)
-{
-	char *cur, *next, *dir, *tmp;
-	char link[PATH_MAX];
-	ssize_t n;
-	int hops;
-
-	if ((cur = strdup(path)) == NULL)
-		return NULL;
-	for (hops = 0; hops < 40; hops++) {
-		n = readlink(cur, link, sizeof(link) - 1);
-		if (n == -1) {
-			if (errno == EINVAL || errno == ENOENT)
-				return cur;	/* not a link, or not there */
-			free(cur);
-			return NULL;
-		}
-		link[n] = '\0';
-		if (link[0] == '/') {
-			next = strdup(link);
-		} else {
-			if ((tmp = strdup(cur)) == NULL) {
-				free(cur);
-				return NULL;
-			}
-			dir = dirname(tmp);
-			if (asprintf(&next, "%s/%s", dir, link) == -1)
-				next = NULL;
-			free(tmp);
-		}
-		free(cur);
-		if ((cur = next) == NULL)
-			return NULL;
-	}
-	free(cur);
-	errno = ELOOP;
-	return NULL;
-}
-
-int
-atomic_replace(const char *path, const void *data, size_t len, mode_t newmode,
-    const char **step)
-{
-	char *target, *dcopy = NULL, *bcopy = NULL;
-	const char *what = "resolve path";
-	int dirfd = -1, r = -1, saved;
-
-	if ((target = resolve_target(path)) == NULL)
-		goto done;
-	what = "allocate";
-	if ((dcopy = strdup(target)) == NULL || (bcopy = strdup(target)) == NULL)
-		goto done;
-	what = "open directory";
-	if ((dirfd = open(dirname(dcopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) == -1)
-		goto done;
-	r = file_replace_at(dirfd, basename(bcopy), data, len, NULL, newmode,
-	    NULL, &what) == FILE_OK ? 0 : -1;
-done:
-	saved = errno;
-	if (dirfd != -1)
-		close(dirfd);
-	free(target);
-	free(dcopy);
-	free(bcopy);
-	if (r == -1 && step != NULL)
-		*step = what;
-	errno = saved;
-	return r;
 }

@@ -2,8 +2,7 @@
  * Reading, atomically replacing and removing files, for hersh-daemon-json
  * and hersh-apt-source.  The *_at() functions work relative to a directory
  * file descriptor (see dirpath.h), so that a path is resolved once and
- * nothing can redirect what follows; read_file(), atomic_replace() and
- * resolve_target() are the older path-based interface.
+ * nothing can redirect what follows.
  */
 #ifndef LIB_ATOMIC_FILE_H
 #define LIB_ATOMIC_FILE_H
@@ -100,30 +99,5 @@ int	file_remove_at(int dirfd, const char *name,
  * effort: failures are ignored.
  */
 void	file_remove_stale_temps(int dirfd, const char *name);
-
-/*
- * Read the whole of PATH into a NUL-terminated malloc'd buffer.
- * Returns 0 and sets *buf, *len; or -1 with errno set (EISDIR for a
- * directory).  The caller frees *buf.
- */
-int	read_file(const char *path, char **buf, size_t *len);
-
-/*
- * Replace PATH atomically and durably with LEN bytes of DATA
- * (file_replace_at() without the changed-since-read check).  A symlink
- * is followed: its final target is replaced and the link stays.  An
- * existing file keeps its mode and owner; a new one gets NEWMODE and the
- * caller's owner.  On failure returns -1 with errno set, PATH untouched,
- * and *step (if STEP is not NULL) naming what failed.
- */
-int	atomic_replace(const char *path, const void *data, size_t len,
-	    mode_t newmode, const char **step);
-
-/*
- * Resolve PATH through any chain of symlinks to the file that an edit
- * must replace (which may not exist yet).  Returns a malloc'd path or NULL
- * with errno set.
- */
-char	*resolve_target(const char *path);
 
 #endif
