@@ -69,19 +69,20 @@ bench_stats() {
 
 # bench_verdict "MED MIN MAX" "MED MIN MAX" PERCENT: whether two sides'
 # figures can be told apart: "ok"; "overlap" (the ranges min-max share a
-# value); "spread 1" or "spread 2" (that side's max - min is wider than
+# value); else "spread 1" or "spread 2" (that side's max - min is wider than
 # PERCENT of the row's scale, the larger of the two medians: a side near
 # nothing, runc's memory, may vary by more than its own tiny figure
 # without blurring the comparison).
 bench_verdict() {
 	awk -v a="$1" -v b="$2" -v pct="$3" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
+		lo = (x[2] > y[2]) ? x[2] : y[2]
+		hi = (x[3] < y[3]) ? x[3] : y[3]
+		if (lo <= hi) { print "overlap"; exit }
 		m = (x[1] > y[1]) ? x[1] : y[1]
 		if ((x[3] - x[2]) > pct / 100 * m) { print "spread 1"; exit }
 		if ((y[3] - y[2]) > pct / 100 * m) { print "spread 2"; exit }
-		lo = (x[2] > y[2]) ? x[2] : y[2]
-		hi = (x[3] < y[3]) ? x[3] : y[3]
-		print (lo <= hi) ? "overlap" : "ok"
+		print "ok"
 	}'
 }
 
@@ -778,6 +779,10 @@ bench_platforms() {
 			awk -v a="${hi[fastest]}" -v b="${lo[k]}" 'BEGIN { exit !(a < b) }' || clear=false
 		done
 	fi
+	local working=0
+	for ((k = 1; k < ${#plats[@]}; k++)); do
+		[ -z "${med[k]:-}" ] || working=$((working + 1))
+	done
 	local runsc_v=${HG_RUNSC_VERSION:-}
 	[ -n "$runsc_v" ] || { hg_runsc_facts "$HG_RUNSC"; runsc_v=$HG_RUNSC_VERSION; }
 	bench_out+=$'\n'"platforms: $HG_RUNSC run directly (runsc --platform=P --network=none do, the host's sh and dd), $BENCH_RUNS runs each, interleaved, each under a $BENCH_PLATFORM_SECS s deadline"$'\n'
@@ -792,7 +797,7 @@ bench_platforms() {
 			*) marks="in use (runsc's default)" ;;
 			esac
 		fi
-		if [ "$k" = "$fastest" ]; then
+		if [ "$k" = "$fastest" ] && [ "$working" -gt 1 ]; then
 			marks+="${marks:+; }fastest"
 			[ "$clear" = true ] || marks+=" (its range overlaps another's)"
 		fi
@@ -820,7 +825,13 @@ bench_platforms() {
 			"$([ "$k" = "$fastest" ] && echo true || echo false)" \
 			"$(bench_json_stats ${ns[k]})" "$(if [ "$p" = host ]; then printf null; else bench_json_stats ${ms[k]}; fi)")"
 	done
-	if [ -n "$fastest" ]; then
+	if [ "$working" = 1 ]; then
+		p=${plats[fastest]}
+		bench_out+="$p is the only platform that works here"
+		[ "$p" = "$b_inuse" ] || bench_out+="; to switch to it: dpkg-reconfigure hersh-gvisor (the platform question: $p), or preseed hersh-gvisor/platform $p"
+		bench_out+=$'\n'
+		[ "$p" = "$b_inuse" ] || switch="dpkg-reconfigure hersh-gvisor (the platform question: $p), or preseed hersh-gvisor/platform $p"
+	elif [ -n "$fastest" ]; then
 		p=${plats[fastest]}
 		if [ "$p" = "$b_inuse" ]; then
 			bench_out+="the platform in use, $p, is the fastest that works here"

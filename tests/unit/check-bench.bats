@@ -310,6 +310,18 @@ EOF
 	assert_output 0
 }
 
+@test "a platform that alone works is said to be the only one, not the fastest" {
+	export STUB_systrap=fail
+	BENCH_RUNS=1
+	bench_platforms
+	run printf '%s' "$bench_out"
+	assert_line "ptrace is the only platform that works here"
+	export STUB_ptrace=fail STUB_systrap=ok
+	bench_platforms
+	run printf '%s' "$bench_out"
+	assert_line "systrap is the only platform that works here; to switch to it: dpkg-reconfigure hersh-gvisor (the platform question: systrap), or preseed hersh-gvisor/platform systrap"
+}
+
 @test "the working platforms run in turns with the host, each marked; the fastest comes with the command to switch" {
 	require_cmd jq
 	# ptrace (in use: runsc's default) costs 100 ms more a run than systrap.
