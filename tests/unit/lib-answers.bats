@@ -6,6 +6,9 @@
 # construction.  The rules themselves are tested with the helpers
 # (tests/aptsource/rules.bats, tests/unit/daemon-json-cli.bats).
 
+# The library's settings are assigned here and read by the sourced code.
+# shellcheck disable=SC2034
+
 load lib
 
 setup() { lib_setup; }

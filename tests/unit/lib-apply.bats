@@ -6,6 +6,9 @@
 # placeholders.  docker, systemctl and deb-systemd-invoke are stubs; the
 # stand-in dockerd (root) is a copy of sleep that SIGHUP ends.
 
+# The library's settings are assigned here and read by the sourced code.
+# shellcheck disable=SC2034
+
 load lib
 
 setup() {
@@ -49,7 +52,7 @@ running() {
 	view "runc|/usr/bin/runsc --network=none"
 	hg_apply 2>"$T/err"
 	grep -q "has this daemon.json already; nothing to apply" "$T/err"
-	! fake_dockerd_hupped
+	refute fake_dockerd_hupped
 	[ -n "$HG_CONFIRMED" ]
 }
 
@@ -75,7 +78,7 @@ running() {
 	chmod 0755 "$T/policy-rc.d"
 	HG_POLICY_RC_D=$T/policy-rc.d
 	hg_apply 2>"$T/err"
-	! fake_dockerd_hupped
+	refute fake_dockerd_hupped
 	grep -q "not reloaded: policy-rc.d forbids service actions (exit 101)" "$T/err"
 	grep -q "next dpkg-reconfigure hersh-gvisor" "$T/err"
 }
@@ -84,7 +87,7 @@ running() {
 	running
 	HG_DOCKER_ACTION=none
 	hg_apply 2>"$T/err"
-	! fake_dockerd_hupped
+	refute fake_dockerd_hupped
 	grep -q "docker-action is none" "$T/err"
 }
 
@@ -101,7 +104,7 @@ running() {
 	fake_dockerd setpriv --reuid=65534 --regid=65534 --clear-groups
 	echo "$FAKE_PID" >"$HG_DOCKER_PIDFILE"
 	hg_apply 2>"$T/err" || true
-	! fake_dockerd_hupped
+	refute fake_dockerd_hupped
 	kill "$FAKE_PID"
 	FAKE_PID=
 	running
@@ -130,7 +133,7 @@ running() {
 	stub systemctl "[ \"\$2\" = MainPID ] && echo $FAKE_PID"
 	stub deb-systemd-invoke 'exit 1'
 	hg_apply 2>"$T/err" || true
-	! fake_dockerd_hupped
+	refute fake_dockerd_hupped
 }
 
 @test "dockerd --validate refusing the file: Docker's words, and no reload" {
@@ -157,7 +160,7 @@ running() {
 	HG_DOCKER_LOG=$T/docker.log
 	hg_log_mark ""
 	printf 'time="y" level=info msg="Got signal to reload configuration"\ntime="y" level=info msg="Reloaded configuration: {}"\n' >>"$T/docker.log"
-	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=
+	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=''
 	HG_DOCKERD_SOCK=/var/run/docker.sock
 	view "runc|/usr/bin/runsc --network=none"
 	hg_confirm 2>"$T/err"
@@ -169,7 +172,7 @@ running() {
 	HG_DOCKER_LOG=$T/docker.log
 	hg_log_mark ""
 	printf 'time="y" level=error msg="Error reconfiguring the daemon: unable to configure the Docker daemon: bad"\n' >>"$T/docker.log"
-	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=
+	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=''
 	view "runc|/usr/bin/runsc --network=none"
 	hg_confirm 2>"$T/err"
 	[ -z "$HG_CONFIRMED" ]
@@ -181,7 +184,7 @@ running() {
 	printf 'time="x" level=info msg="Reloaded configuration: {}"\n' >"$T/docker.log"
 	HG_DOCKER_LOG=$T/docker.log
 	hg_log_mark ""
-	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=
+	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=''
 	view "runc|"
 	hg_confirm 2>"$T/err"
 	[ -z "$HG_CONFIRMED" ]
@@ -190,7 +193,7 @@ running() {
 
 @test "without a log, docker info listing what was written confirms the reload" {
 	HG_LOG=
-	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=
+	HG_EXP_RT=ours HG_EXP_LINE="/usr/bin/runsc --network=none" HG_EXP_DEF=''
 	view "runc|/usr/bin/runsc --network=none"
 	HG_DOCKERD_SOCK=/var/run/docker.sock
 	hg_confirm 2>"$T/err"
@@ -199,7 +202,7 @@ running() {
 
 @test "the removal's placeholders are tidied only once Docker is known to have read the file" {
 	printf '{\n  "runtimes": {},\n  "default-runtime": "runc"\n}\n' >"$HG_DAEMON_JSON"
-	HG_TIDY=runc HG_CONFIRMED= HG_DOCKER_DOWN=
+	HG_TIDY=runc HG_CONFIRMED='' HG_DOCKER_DOWN=''
 	hg_tidy 2>"$T/err"
 	grep -q '"runtimes": {}' "$HG_DAEMON_JSON"
 	HG_CONFIRMED=1

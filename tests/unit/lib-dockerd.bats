@@ -3,6 +3,9 @@
 # root signals, asks and runs --validate with), and how the library talks
 # to it.  Any user; the tests with a root-owned stand-in dockerd need root.
 
+# The library's settings are assigned here and read by the sourced code.
+# shellcheck disable=SC2034
+
 load lib
 
 setup() { lib_setup; }
@@ -16,14 +19,14 @@ teardown() { lib_teardown; }
 
 @test "a dockerd started by another user is never this host's Docker" {
 	fake_dockerd setpriv --reuid=65534 --regid=65534 --clear-groups
-	! hg_dockerd_trusted "$FAKE_PID"
+	refute hg_dockerd_trusted "$FAKE_PID"
 	[[ $HG_WHY == *"does not run as root"* ]]
 }
 
 @test "a dockerd whose binary others can replace is not trusted, and the reason names the directory" {
 	fake_dockerd
 	chmod 0777 "$FAKE_DIR"
-	! hg_dockerd_trusted "$FAKE_PID"
+	refute hg_dockerd_trusted "$FAKE_PID"
 	[[ $HG_WHY == *"$FAKE_DIR"* ]]
 }
 
@@ -31,7 +34,7 @@ teardown() { lib_teardown; }
 	[ "$(id -u)" = 0 ] || skip "needs root (unshare)"
 	FAKE_DIR=$(mktemp -d /tmp/hersh-fake-dockerd.XXXXXX)
 	fake_dockerd unshare --mount
-	! hg_dockerd_trusted "$FAKE_PID"
+	refute hg_dockerd_trusted "$FAKE_PID"
 	[[ $HG_WHY == *"another mount or pid namespace"* ]]
 	HG_PROC=/proc
 	hg_dockerd_facts || true
@@ -44,27 +47,27 @@ teardown() { lib_teardown; }
 	mkdir -p "$T/usr/bin"
 	cp /bin/true "$T/usr/bin/qemu-aarch64-static"
 	fake_proc 4242 dockerd "0	0	0	0" "$T/usr/bin/qemu-aarch64-static"
-	! hg_dockerd_trusted 4242
+	refute hg_dockerd_trusted 4242
 	[[ $HG_WHY == *"qemu-aarch64-static, an emulator"* ]]
 }
 
 @test "a process called dockerd that runs another program is not Docker" {
 	[ "$(id -u)" = 0 ] || skip "a user cannot see another's executable: root only"
 	fake_proc 4243 dockerd "0	0	0	0" /bin/sleep
-	! hg_dockerd_trusted 4243
+	refute hg_dockerd_trusted 4243
 	[[ $HG_WHY == *"called dockerd but runs /bin/sleep"* ]]
 }
 
 @test "a process whose saved or file system uid is not root's is not Docker" {
 	fake_proc 4244 dockerd "0	0	1000	0" /bin/sleep
-	! hg_dockerd_trusted 4244
+	refute hg_dockerd_trusted 4244
 	[[ $HG_WHY == *"does not run as root"* ]]
 }
 
 @test "a pid that is not a number is refused before anything is read" {
-	! hg_dockerd_trusted '1;touch /tmp/x'
-	! hg_dockerd_trusted ''
-	! hg_dockerd_trusted 0
+	refute hg_dockerd_trusted '1;touch /tmp/x'
+	refute hg_dockerd_trusted ''
+	refute hg_dockerd_trusted 0
 }
 
 @test "a pidfile that is a FIFO is never opened" {
@@ -106,6 +109,6 @@ DOCKER_HOST=unix:///run/test/docker.sock" ]
 @test "without a dockerd found, the library does not run docker at all" {
 	stub docker 'touch "$0.ran"'
 	HG_DOCKERD_SOCK=
-	! hg_docker info
+	refute hg_docker info
 	[ ! -e "$STUBS/docker.ran" ]
 }

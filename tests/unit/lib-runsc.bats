@@ -3,6 +3,9 @@
 # networking rule of gVisor issue 10704, the platforms runsc offers, KVM on
 # this host and the platform written into the runtime's flags.
 
+# The library's settings are assigned here and read by the sourced code.
+# shellcheck disable=SC2034
+
 load lib
 
 setup() { lib_setup; }
@@ -64,7 +67,7 @@ teardown() { lib_teardown; }
 }
 
 @test "kvm is not usable without /dev/kvm" {
-	! hg_kvm_usable
+	refute hg_kvm_usable
 	[[ $HG_WHY == *"does not exist"* ]]
 }
 
@@ -73,7 +76,7 @@ teardown() { lib_teardown; }
 	HG_DEV_KVM=$T/kvm HG_MACHINE=x86_64 HG_PROC=$T/proc
 	mkdir -p "$T/proc"
 	printf 'flags\t\t: fpu vme de pse tsc msr pae hypervisor\n' >"$T/proc/cpuinfo"
-	! hg_kvm_usable
+	refute hg_kvm_usable
 	[[ $HG_WHY == *"neither VMX nor SVM"*"nested virtualisation"* ]]
 	printf 'flags\t\t: fpu vme vmx ept\n' >"$T/proc/cpuinfo"
 	hg_kvm_usable
@@ -93,7 +96,7 @@ teardown() { lib_teardown; }
 	HG_DEV_KVM=$T/kvm HG_MACHINE=aarch64
 	stub_runsc release-20250601.0 'exec sleep 60'
 	local start=$SECONDS
-	! hg_platform_probe kvm 2
+	refute hg_platform_probe kvm 2
 	[ $((SECONDS - start)) -lt 10 ]
 	[[ $HG_WHY == "no sandbox started under kvm within 2 s" ]]
 }
@@ -101,14 +104,14 @@ teardown() { lib_teardown; }
 @test "a platform probe that fails names runsc's last words" {
 	[ "$(id -u)" = 0 ] || skip "the probe runs runsc directly: root only"
 	stub_runsc release-20250601.0 'echo "unknown platform: systrap" >&2; exit 1'
-	! hg_platform_probe systrap 5
+	refute hg_platform_probe systrap 5
 	[[ $HG_WHY == *"unknown platform: systrap"* ]]
 }
 
 @test "a user cannot probe a platform: the reason says root" {
 	[ "$(id -u)" != 0 ] || skip "as root the probe runs"
 	stub_runsc release-20250601.0
-	! hg_platform_probe ptrace 5
+	refute hg_platform_probe ptrace 5
 	[[ $HG_WHY == *root* ]]
 }
 
