@@ -296,7 +296,7 @@ EOF
 	BENCH_RUNS=2
 	bench_platforms
 	run printf '%s' "$bench_out"
-	assert_line "ptrace             failed: exit 128: creating container: platform ptrace is broken (in use (runsc's default))"
+	assert_line "ptrace             failed: exit 128: creating container: platform ptrace is broken; in use (runsc's default)"
 	run grep -c '^ptrace$' "$STUB_LOG"
 	assert_output 1
 }
