@@ -1,5 +1,6 @@
 /* What the commands share, and show (see commands.h). */
 
+#include <err.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -10,6 +11,7 @@
 #include "keyring.h"
 #include "pin.h"
 #include "sources.h"
+#include "lib/strbuf.h"
 #include "lib/xmalloc.h"
 
 void
@@ -41,22 +43,13 @@ as_write_recorded(const struct as_conf *c, struct as_state *st,
 void
 as_field(const char *s)
 {
-	const unsigned char *p;
+	struct strbuf b = { NULL, 0, 0, 0 };
 
-	for (p = (const unsigned char *)s; *p != '\0'; p++) {
-		if (*p == '\\')
-			fputs("\\\\", stdout);
-		else if (*p == '\t')
-			fputs("\\t", stdout);
-		else if (*p == '\n')
-			fputs("\\n", stdout);
-		else if (*p == '\r')
-			fputs("\\r", stdout);
-		else if (*p < 0x20 || *p == 0x7f)
-			printf("\\x%02x", *p);
-		else
-			putchar(*p);
-	}
+	strbuf_field(&b, s, strlen(s));
+	if (b.oom)
+		errx(1, "out of memory");
+	fwrite(b.p, 1, b.len, stdout);
+	strbuf_free(&b);
 }
 
 void

@@ -3,6 +3,7 @@
 # the package's scripts.  Exit 0 printing the value as it will be used, or
 # exit 1 printing one line, the reason (shown in a debconf dialog after
 # "the value X cannot be used: ").  No root, no lock.
+# shellcheck disable=SC2154 # stderr: set by run --separate-stderr
 
 load ../lib/common
 load ../lib/aptrepo
