@@ -132,16 +132,34 @@ as_pin_free(struct as_pin *p)
 	"# gets priority -1: never installed, not even by name or as runsc's\n" \
 	"# dependency.  The pin names the repository by its %s.\n"
 
-char *
-as_pin_text(const struct as_pin *p, const char *list)
+/* S, malloc'd, with every control character a '?': text for a comment line. */
+static char *
+comment_safe(const char *s)
 {
-	char *what, *pin, *out;
+	char *out = xstrdup(s), *q;
 
-	if (p->mode == AS_PIN_SHARED)
-		return xasprintf(PIN_HEAD
+	for (q = out; *q != '\0'; q++)
+		if ((unsigned char)*q < 0x20 || *q == 0x7f)
+			*q = '?';
+	return out;
+}
+
+char *
+as_pin_text(const struct as_pin *p, const char *list_path)
+{
+	char *what, *pin, *out, *list, *why;
+
+	list = comment_safe(list_path);
+	if (p->mode == AS_PIN_SHARED) {
+		why = comment_safe(p->why);
+		out = xasprintf(PIN_HEAD
 		    "# Nothing is pinned: a pin naming the gVisor repository would\n"
 		    "# hold back another source too, since %s.\n"
-		    PIN_TAIL, list, p->why);
+		    PIN_TAIL, list, why);
+		free(why);
+		free(list);
+		return out;
+	}
 	if (p->mode == AS_PIN_ORIGIN) {
 		what = xstrdup("host, which no\n# other apt source uses");
 		pin = xasprintf("origin \"%s\"", p->site);
@@ -159,6 +177,7 @@ as_pin_text(const struct as_pin *p, const char *list)
 	    "Pin-Priority: -1\n", list, what, pin, pin);
 	free(what);
 	free(pin);
+	free(list);
 	return out;
 }
 
