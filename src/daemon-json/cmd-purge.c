@@ -2,7 +2,9 @@
  * purge: the docker side of `dpkg --purge`.  daemon.json goes when the
  * package created it and it holds nothing but what a removal leaves; its
  * directory when the package created it and it is empty; then the state
- * directory, removed without following a symlink or opening a file.
+ * directory, removed without following a symlink, opening a file or
+ * entering a directory in it (the package keeps none there: a --state
+ * naming another directory by mistake loses no tree).
  * Everything is tried; what cannot be done is a warning naming the file
  * (stderr), what was done one line on stdout, and the exit status is 0.
  */
@@ -163,7 +165,8 @@ removed(void *ctx, const char *path, const struct stat *st, int err)
 			printf("removed %s\n", path);
 		return;
 	}
-	why = err == ELOOP ? "too deep" : err == EXDEV ?
+	why = err == ELOOP ? "a directory; purge enters none in the state "
+	    "directory" : err == EXDEV ?
 	    "another filesystem is mounted there" : err == EAGAIN ?
 	    "changed while it was being removed" : strerror(err);
 	warnx("%s: cannot remove: %s", path, why);
@@ -175,7 +178,7 @@ purge_state(struct purge *p)
 {
 	if (p->st.fd == -1)
 		return;
-	(void)rmtree_at(p->st.dp.fd, p->st.dp.name, p->st.label, removed, p);
+	(void)rmtree_at(p->st.dp.fd, p->st.dp.name, p->st.label, 0, removed, p);
 }
 
 int

@@ -74,11 +74,11 @@ open_self(struct dj_state *s, int create)
 		}
 		if (!create)
 			return 0;	/* no state */
-		if (mkdirat(s->dp.fd, s->dp.name, 0755) == -1 && errno != EEXIST) {
+		made = mkdirat(s->dp.fd, s->dp.name, 0755) == 0;
+		if (!made && errno != EEXIST) {
 			warn("%s: cannot create directory", s->label);
 			return -1;
 		}
-		made = 1;
 		if (fstatat(s->dp.fd, s->dp.name, &st, AT_SYMLINK_NOFOLLOW) == -1) {
 			warn("%s", s->label);
 			return -1;

@@ -17,6 +17,7 @@
 
 struct rm {
 	dev_t		 dev;	/* the top's filesystem */
+	int		 max;	/* deepest directory entered */
 	rmtree_fn	*fn;
 	void		*ctx;
 };
@@ -83,7 +84,7 @@ remove_dir(struct rm *rm, int dirfd, const char *name, const char *path,
 		tell(rm, path, st, EXDEV);
 		return -1;
 	}
-	if (depth > RMTREE_MAX_DEPTH) {
+	if (depth > rm->max) {
 		tell(rm, path, st, ELOOP);
 		return -1;
 	}
@@ -135,8 +136,8 @@ remove_name(struct rm *rm, int dirfd, const char *name, const char *path,
 }
 
 int
-rmtree_at(int dirfd, const char *name, const char *label, rmtree_fn *fn,
-    void *ctx)
+rmtree_at(int dirfd, const char *name, const char *label, int depth,
+    rmtree_fn *fn, void *ctx)
 {
 	struct rm rm;
 	struct stat st;
@@ -144,6 +145,8 @@ rmtree_at(int dirfd, const char *name, const char *label, rmtree_fn *fn,
 
 	rm.fn = fn;
 	rm.ctx = ctx;
+	rm.max = depth < 0 ? 0 : depth > RMTREE_MAX_DEPTH ? RMTREE_MAX_DEPTH :
+	    depth;
 	if (label == NULL)
 		label = name;
 	if (fstatat(dirfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1) {

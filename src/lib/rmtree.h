@@ -11,13 +11,13 @@
 
 #include <sys/stat.h>
 
-#define RMTREE_MAX_DEPTH	16	/* directories below the top */
+#define RMTREE_MAX_DEPTH	16	/* directories below the top, at most */
 
 /*
  * What happened to one name: PATH (LABEL/...), ST its lstat(2) (NULL
  * when that failed), ERR 0 when it was removed, else why it was not:
  * an errno, with EXDEV for a directory of another filesystem (not
- * entered), ELOOP for one deeper than RMTREE_MAX_DEPTH (not entered),
+ * entered), ELOOP for one deeper than allowed (not entered),
  * EAGAIN for a name that was swapped while we looked at it.  Called
  * for every name under NAME (children before their directory) and for
  * NAME itself, last.
@@ -27,11 +27,13 @@ typedef void	rmtree_fn(void *ctx, const char *path, const struct stat *st,
 
 /*
  * Remove NAME in the directory DIRFD and, when it is a directory (not a
- * symlink to one), everything below it.  LABEL names NAME in the paths
- * given to FN (may be NULL).  Returns 0 when NAME is gone (also when it
- * was not there: FN is not called then); -1 when something stayed.
+ * symlink to one), everything below it, entering directories at most
+ * DEPTH levels below NAME (0: NAME's own names only; at most
+ * RMTREE_MAX_DEPTH).  LABEL names NAME in the paths given to FN (may be
+ * NULL).  Returns 0 when NAME is gone (also when it was not there: FN is
+ * not called then); -1 when something stayed.
  */
-int	rmtree_at(int dirfd, const char *name, const char *label, rmtree_fn *fn,
-	    void *ctx);
+int	rmtree_at(int dirfd, const char *name, const char *label, int depth,
+	    rmtree_fn *fn, void *ctx);
 
 #endif

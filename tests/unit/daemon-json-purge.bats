@@ -133,10 +133,10 @@ installed() {
 
 @test "purge removes the state directory without following a symlink; FIFOs and device links go as names, each named once" {
 	installed
-	mkdir -p "$BATS_TEST_TMPDIR/host/keep" "$S/sub"
+	mkdir -p "$BATS_TEST_TMPDIR/host/keep"
 	echo keep >"$BATS_TEST_TMPDIR/host/keep/file"
 	ln -s "$BATS_TEST_TMPDIR/host/keep" "$S/docker-runtime.d"
-	ln -s "$BATS_TEST_TMPDIR/host/keep/file" "$S/sub/link"
+	ln -s "$BATS_TEST_TMPDIR/host/keep/file" "$S/link"
 	ln -s /dev/zero "$S/daemon.json"
 	mkfifo "$S/apt-source"
 	rm "$S/docker-dir"
@@ -149,7 +149,7 @@ installed() {
 	[[ $stderr == *"$S/docker-dir: not a regular file; not taken as a marker"* ]] || fail "$stderr"
 	[[ $stderr == *"$S/apt-source: not a regular file; removed without opening it"* ]] || fail "$stderr"
 	[[ $stderr == *"$S/daemon.json: not a regular file; removed without opening it"* ]] || fail "$stderr"
-	[[ $stderr == *"$S/sub/link: not a regular file; removed without opening it"* ]] || fail "$stderr"
+	[[ $stderr == *"$S/link: not a regular file; removed without opening it"* ]] || fail "$stderr"
 	# docker-dir was no marker: the directory stays
 	assert_dir_exist "$D"
 }
@@ -245,4 +245,13 @@ installed() {
 	run dj --keep-dir show
 	assert_failure 2
 	assert_line --index 0 "hersh-daemon-json: --keep-dir is only for purge"
+}
+
+@test "purge enters no directory in the state directory: a --state naming another by mistake loses no tree" {
+	mkdir -p "$BATS_TEST_TMPDIR/var/lib/dpkg/info"
+	echo keep >"$BATS_TEST_TMPDIR/var/lib/dpkg/info/x.list"
+	run --separate-stderr "$DJ" -c "$F" --state "$BATS_TEST_TMPDIR/var/lib" purge
+	assert_success
+	assert_equal "$(cat "$BATS_TEST_TMPDIR/var/lib/dpkg/info/x.list")" keep
+	[[ $stderr == *"$BATS_TEST_TMPDIR/var/lib/dpkg: cannot remove: a directory; purge enters none in the state directory"* ]] || fail "$stderr"
 }

@@ -4,7 +4,7 @@
  *
  *   test-dirpath [-fmlMRstw] [-r root] [-W data] [-X command] path
  *   test-dirpath -C path
- *   test-dirpath -D [-s] [-r root] path
+ *   test-dirpath -D [-s] [-L depth] [-r root] path
  *
  * -r ROOT confines PATH inside ROOT; -w walks step by step (no openat2);
  * -m creates missing directories, -l only the last; -M makes a missing
@@ -21,7 +21,8 @@
  *
  * -C prints "canonical" or why PATH is not (path.h), exiting 0 or 1.
  * -D removes the tree at PATH (rmtree.h; its directory resolved as the
- * flags say: -r confines it, -s follows no symlink) and prints a line for each name
+ * flags say: -r confines it, -s follows no symlink; -L: directories
+ * entered at most DEPTH levels below it, default RMTREE_MAX_DEPTH) and prints a line for each name
  * it met: "removed PATH" or "kept PATH: why"; exit 0 when all went, 1
  * when something stayed.
  */
@@ -47,7 +48,7 @@ usage(void)
 	fprintf(stderr, "usage: test-dirpath [-fmlMRstw] [-r root] [-W data] "
 	    "[-X command] path\n"
 	    "       test-dirpath -C path\n"
-	    "       test-dirpath -D [-s] [-r root] path\n");
+	    "       test-dirpath -D [-s] [-L depth] [-r root] path\n");
 	exit(2);
 }
 
@@ -96,7 +97,7 @@ told(void *ctx, const char *path, const struct stat *st, int err)
 }
 
 static int
-remove_tree(int rootfd, const char *path, unsigned flags)
+remove_tree(int rootfd, const char *path, unsigned flags, int depth)
 {
 	struct dirpath dp;
 	char why[PATH_MAX + 128];
@@ -107,7 +108,7 @@ remove_tree(int rootfd, const char *path, unsigned flags)
 		errx(3, "%s", why);
 	if (r != 0)
 		err(1, "%s: cannot %s", path, why);
-	r = rmtree_at(dp.fd, dp.name, path, told, NULL);
+	r = rmtree_at(dp.fd, dp.name, path, depth, told, NULL);
 	dirpath_close(&dp);
 	return r == 0 ? 0 : 1;
 }
@@ -121,10 +122,11 @@ main(int argc, char *argv[])
 	const char *data = NULL, *cmd = NULL, *step, *path;
 	char why[PATH_MAX + 128];
 	unsigned flags = 0;
-	int ch, rootfd = -1, trust = 0, rm = 0, mode = 0, r;
+	int ch, rootfd = -1, trust = 0, rm = 0, mode = 0, depth = RMTREE_MAX_DEPTH, r;
 
-	while ((ch = getopt(argc, argv, "CDfmlMRstwr:W:X:")) != -1) {
+	while ((ch = getopt(argc, argv, "CDfmlMRstwr:L:W:X:")) != -1) {
 		switch (ch) {
+		case 'L': depth = atoi(optarg); break;
 		case 'C': case 'D': mode = ch; break;
 		case 's': flags |= DIRPATH_NO_SYMLINKS; break;
 		case 'f': flags |= DIRPATH_FOLLOW; break;
@@ -150,7 +152,7 @@ main(int argc, char *argv[])
 	if (mode == 'C')
 		return canonical(path);
 	if (mode == 'D')
-		return remove_tree(rootfd, path, flags);
+		return remove_tree(rootfd, path, flags, depth);
 	r = dirpath_open(&dp, rootfd, path, flags, geteuid(), why, sizeof(why));
 	if (r == DIRPATH_REFUSED)
 		errx(3, "%s", why);

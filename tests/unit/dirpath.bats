@@ -327,6 +327,15 @@ refused_nosym() {
 	assert_line --partial "kept /st/d1/d2/d3/d4/d5/d6/d7/d8/d9/d10/d11/d12/d13/d14/d15/d16/d17: Too many levels of symbolic links"
 	assert_line "kept /st: Directory not empty"
 	assert_file_not_exist "$ROOT/st/file"
+	# with no directory to enter, a directory inside stays whole
+	mkdir -p "$ROOT/st2/sub"
+	touch "$ROOT/st2/file" "$ROOT/st2/sub/file"
+	run "$TD" -D -L 0 -r "$ROOT" /st2
+	assert_failure 1
+	assert_line "removed /st2/file"
+	assert_line "kept /st2/sub: Too many levels of symbolic links"
+	assert_line "kept /st2: Directory not empty"
+	assert_file_exist "$ROOT/st2/sub/file"
 }
 
 @test "a tree with another filesystem mounted inside is not entered" {
