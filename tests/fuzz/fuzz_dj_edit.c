@@ -14,7 +14,12 @@
  *   - a reload-safe remove and tidy give it back too;
  *   - restore-layout of the added file against the input, with NAME as the
  *     upstream entry, gives what add gave.
- * And a document is the same as itself; sameness is symmetric.
+ * And a document is the same as itself; sameness is symmetric.  For the
+ * state's judgements: show --porcelain writes one record a line, with no
+ * raw control byte in a field, and finds the entry when show does; a file
+ * is the same as its saved self; an entry is ours against its own show;
+ * a leftover file is valid JSON; a runtime argument found safe holds only
+ * plain characters.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -23,8 +28,11 @@
 
 #include <json-c/json.h>
 
+#include "daemon-json/args.h"
 #include "daemon-json/edit.h"
+#include "daemon-json/judge.h"
 #include "daemon-json/layout.h"
+#include "daemon-json/porcelain.h"
 #include "daemon-json/show.h"
 
 #define NAME	"hersh-fuzz"
@@ -291,6 +299,82 @@ any_input(const uint8_t *data, size_t len)
 		free(out);
 }
 
+/* Porcelain: one record a line, a known key, no raw control byte. */
+static void
+porcelain_lines(const char *out, size_t outlen, const uint8_t *data, size_t len)
+{
+	static const char *const keys[] = { "file\t", "runtimes\t", "default\t",
+	    "runtime\t", "entry\t", "path\t", "type\t", "args\t", "arg\t",
+	    "member\t", NULL };
+	size_t i, k, start = 0;
+
+	if (outlen == 0 || out[outlen - 1] != '\n')
+		die("porcelain output does not end a line", data, len);
+	for (i = 0; i < outlen; i++) {
+		unsigned char c = (unsigned char)out[i];
+
+		if ((c < 0x20 && c != '\t' && c != '\n') || c == 0x7f)
+			die("porcelain output holds a raw control byte", data, len);
+		if (c != '\n')
+			continue;
+		for (k = 0; keys[k] != NULL; k++)
+			if (i - start >= strlen(keys[k]) &&
+			    strncmp(out + start, keys[k], strlen(keys[k])) == 0)
+				break;
+		if (keys[k] == NULL ||
+		    memchr(out + start + strlen(keys[k]), '\t',
+		    i - start - strlen(keys[k])) != NULL)
+			die("porcelain record without a known key or with a tab "
+			    "in its field", data, len);
+		start = i + 1;
+	}
+}
+
+static void
+state_judgements(const uint8_t *data, size_t len)
+{
+	const char *in = (const char *)data;
+	struct dj_result res, sres;
+	enum dj_entry e;
+	char *out, *show, arg[64], why[512];
+	size_t outlen, showlen, i;
+	int rp, rs;
+
+	if (dj_porcelain(in, len, 1, NULL, &out, &outlen, &res) == 0) {
+		porcelain_lines(out, outlen, data, len);
+		free(out);
+	}
+	rp = dj_porcelain(in, len, 1, "runsc", &out, &outlen, &res);
+	if (rp != -1) {
+		porcelain_lines(out, outlen, data, len);
+		free(out);
+	}
+	rs = dj_show(in, len, DJ_SHOW_ENTRY, "runsc", &show, &showlen, &sres);
+	if (rp != -1 && rs != -1 && rp != rs)
+		die("porcelain and show disagree on the entry", data, len);
+	if (dj_judge_saved(in, len, in, len, "runsc", PATH) != DJ_SAVED_SAME)
+		die("a file is not the same as its saved self", data, len);
+	if (rs == 0 && (dj_judge_entry(in, len, 1, show, showlen, "runsc",
+	    PATH, &e, &res) == -1 || e != DJ_ENTRY_OURS))
+		die("an entry is not ours against its own show", data, len);
+	free(show);
+	if (dj_leftover(in, len) && !has_nul_escape(in, len)) {
+		json_object *o = jc_parse(in, len);
+
+		if (o == NULL)
+			die("a leftover file that json-c cannot read", data, len);
+		json_object_put(o);
+	}
+	for (i = 0; i < len && i < sizeof(arg) - 1 && data[i] != '\0'; i++)
+		arg[i] = (char)data[i];
+	arg[i] = '\0';
+	if (dj_arg_unsafe(arg, why, sizeof(why)) == NULL)
+		for (i = 0; arg[i] != '\0'; i++)
+			if (strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"
+			    "0123456789-_=,./:@%+", arg[i]) == NULL)
+				die("an unsafe runtime argument passed", data, len);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 {
@@ -301,6 +385,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t len)
 	int has_default = 0;
 
 	any_input(data, len);
+	state_judgements(data, len);
 	show_agrees(data, len, "runsc");
 	show_agrees(data, len, NAME);
 	same_document(data, len);
