@@ -242,9 +242,11 @@ as_seconds_check(const char *s, long min, long max, long *out, char *why)
 char *
 as_strip_slashes(char *s)
 {
-	size_t len = strlen(s);
+	size_t len = strlen(s), n = as_uri_scheme_len(s), keep = 0;
 
-	while (len > 0 && s[len - 1] == '/')
+	if (n > 0)
+		keep = n + 4;	/* "file:///" stays "file:///" */
+	while (len > keep && s[len - 1] == '/')
 		s[--len] = '\0';
 	return s;
 }

@@ -50,7 +50,7 @@ int	 as_suite_check(const char *suite, char *why);
 int	 as_seconds_check(const char *s, long min, long max, long *out,
 	    char *why);
 
-/* Drop trailing slashes from S in place; returns S. */
+/* Drop trailing slashes from S in place (not those of a URI's "://"); returns S. */
 char	*as_strip_slashes(char *s);
 /*
  * URI in comparable form: scheme and host in lower case, http taken as

@@ -132,3 +132,9 @@ setup() {
 	assert_success
 	assert_output release
 }
+
+@test "check uri keeps the slash of a file: URI of the root directory" {
+	run "$HERSH_BIN_DIR/hersh-apt-source" check uri file:///
+	assert_success
+	assert_output file:///
+}
