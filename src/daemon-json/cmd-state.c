@@ -194,6 +194,10 @@ cmd_mark(const struct opts *o)
 
 	if ((rc = known(o->pos, 1)) != 0)
 		return rc;
+	if (o->npos > 1 && strlen(o->pos[1]) > DJ_STATE_MAX) {
+		warnx("the text of a marker is at most %d bytes", DJ_STATE_MAX);
+		return EXIT_USAGE;
+	}
 	rc = dj_state_open(&st, o->rootfd, o->state, o->state_label,
 	    DJ_STATE_CREATE) == -1 ||
 	    dj_state_mark(&st, o->pos[0], o->npos > 1 ? o->pos[1] : NULL) == -1;

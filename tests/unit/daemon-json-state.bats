@@ -99,7 +99,7 @@ identity() {
 	assert_not_exist "$S"
 }
 
-@test "an unknown marker is a usage error, and nothing is written" {
+@test "an unknown marker, or a text longer than a marker may hold, is a usage error, and nothing is written" {
 	run dj mark docker-default
 	assert_failure 2
 	assert_output "hersh-daemon-json: unknown marker: docker-default (the markers are default, created, dir-created, network-none and platform)"
@@ -107,6 +107,9 @@ identity() {
 	assert_failure 2
 	run dj mark
 	assert_failure 2
+	run dj mark platform "$(head -c 65537 /dev/zero | tr '\0' x)"
+	assert_failure 2
+	assert_output "hersh-daemon-json: the text of a marker is at most 65536 bytes"
 	assert_not_exist "$S"
 }
 
