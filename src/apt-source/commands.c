@@ -74,9 +74,6 @@ static const char *const how_names[] = {
 	[AS_FILE_FOREIGN] = "foreign"
 };
 
-/* The line starting a pin file that pins nothing (pin.c). */
-#define PIN_SHARED_MARK	"# Nothing is pinned:"
-
 /*
  * The pin's record, and one for each other source among E (N) that what
  * it pins also matches.
@@ -95,7 +92,7 @@ show_pin(const struct as_conf *c, const struct as_state *st,
 		state = how_names[how];
 		if ((how == AS_FILE_OURS || how == AS_FILE_CHANGED) &&
 		    f.kind == AS_KIND_REGULAR && (by = as_pin_by(f.data)) == NULL &&
-		    how == AS_FILE_OURS && strstr(f.data, "\n" PIN_SHARED_MARK) != NULL)
+		    how == AS_FILE_OURS && strstr(f.data, "\n" AS_PIN_SHARED_MARK) != NULL)
 			by = xstrdup("shared");
 	}
 	as_file_close(&f);

@@ -153,7 +153,7 @@ as_pin_text(const struct as_pin *p, const char *list_path)
 	if (p->mode == AS_PIN_SHARED) {
 		why = comment_safe(p->why);
 		out = xasprintf(PIN_HEAD
-		    "# Nothing is pinned: a pin naming the gVisor repository would\n"
+		    AS_PIN_SHARED_MARK " a pin naming the gVisor repository would\n"
 		    "# hold back another source too, since %s.\n"
 		    PIN_TAIL, list, why);
 		free(why);

@@ -26,6 +26,8 @@
 #include "config.h"
 
 #define AS_PIN_NAME	"hersh-gvisor"	/* in Dir::Etc::PreferencesParts */
+/* The comment that starts a line of a pin file that pins nothing (shared). */
+#define AS_PIN_SHARED_MARK "# Nothing is pinned:"
 
 enum as_pin_mode { AS_PIN_ORIGIN, AS_PIN_RELEASE, AS_PIN_SHARED };
 
