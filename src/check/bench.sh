@@ -16,7 +16,8 @@
 # that whatever else the host does hits both alike; a row gives the median
 # and the spread (min-max) of each side, and says "inconclusive" instead
 # of a ratio when the two ranges overlap or a spread is wider than
-# BENCH_SPREAD percent of the larger median.  A run's work is timed inside the
+# BENCH_SPREAD percent of its median (of the larger median in the rows
+# the guide states as a difference).  A run's work is timed inside the
 # container (/proc/uptime), grown in the first run of each side until it
 # takes BENCH_TARGET_CS centiseconds; the later runs repeat that amount.
 
@@ -39,8 +40,9 @@ cpu|CPU-bound work (ns per loop step)|overhead|10|15|+10-15% (typical workloads)
 # Runs of each side per row, at least 5 (bench_runs, when the command
 # sets it, overrides).
 BENCH_RUNS=5
-# A spread (max - min) wider than this percentage of the row's larger
-# median makes the row inconclusive.
+# A spread (max - min) wider than this percentage of its median (of the
+# larger median in a row that states a difference) makes the row
+# inconclusive.
 BENCH_SPREAD=50
 # How long a run's work takes at least, in centiseconds.
 BENCH_TARGET_CS=40
@@ -67,21 +69,24 @@ bench_stats() {
 		}'
 }
 
-# bench_verdict "MED MIN MAX" "MED MIN MAX" PERCENT: whether two sides'
-# figures can be told apart: "ok"; "overlap" (the ranges min-max share a
-# value); else "spread 1" or "spread 2" (that side's max - min is wider than
-# PERCENT of the row's scale, the larger of the two medians: a side near
+# bench_verdict "MED MIN MAX" "MED MIN MAX" PERCENT [larger]: whether two
+# sides' figures can be told apart: "ok"; "overlap" (the ranges min-max
+# share a value); else "spread 1" or "spread 2" (that side's max - min is
+# wider than PERCENT of its median or, with "larger", of the larger of the
+# two medians: for a row that states a difference, where a side near
 # nothing, runc's memory, may vary by more than its own tiny figure
-# without blurring the comparison).
+# without blurring the difference).
 bench_verdict() {
-	awk -v a="$1" -v b="$2" -v pct="$3" 'BEGIN {
+	awk -v a="$1" -v b="$2" -v pct="$3" -v scale="${4:-own}" 'BEGIN {
 		split(a, x, " "); split(b, y, " ")
 		lo = (x[2] > y[2]) ? x[2] : y[2]
 		hi = (x[3] < y[3]) ? x[3] : y[3]
 		if (lo <= hi) { print "overlap"; exit }
 		m = (x[1] > y[1]) ? x[1] : y[1]
-		if ((x[3] - x[2]) > pct / 100 * m) { print "spread 1"; exit }
-		if ((y[3] - y[2]) > pct / 100 * m) { print "spread 2"; exit }
+		mx = (scale == "larger") ? m : x[1]
+		my = (scale == "larger") ? m : y[1]
+		if ((x[3] - x[2]) > pct / 100 * mx) { print "spread 1"; exit }
+		if ((y[3] - y[2]) > pct / 100 * my) { print "spread 2"; exit }
 		print "ok"
 	}'
 }
@@ -490,11 +495,13 @@ bench_row() {
 		verdict=inconclusive
 		why="${#a[@]} runc and ${#b[@]} $runtime runs of $BENCH_RUNS${note:+ ($note)}"
 	else
-		case $(bench_verdict "$sa" "$sb" "$BENCH_SPREAD") in
+		local scale=own of="its median"
+		[ "$how" != delta ] || scale=larger of="the larger median"
+		case $(bench_verdict "$sa" "$sb" "$BENCH_SPREAD" "$scale") in
 		ok) verdict=ok conclusive=true ;;
 		overlap) verdict=inconclusive why="the runc and $runtime ranges overlap" ;;
-		"spread 1") verdict=inconclusive why="runc's spread is wider than $BENCH_SPREAD% of the larger median" ;;
-		*) verdict=inconclusive why="$runtime's spread is wider than $BENCH_SPREAD% of the larger median" ;;
+		"spread 1") verdict=inconclusive why="runc's spread is wider than $BENCH_SPREAD% of $of" ;;
+		*) verdict=inconclusive why="$runtime's spread is wider than $BENCH_SPREAD% of $of" ;;
 		esac
 	fi
 	# ratio|ratio text|measured|measured text|within the guide
@@ -921,7 +928,7 @@ run_bench() {
 	bench_row cpu "$b_a" "$b_b" "$b_note"
 
 	[ -z "$bench_notes" ] || bench_out+="not conclusive:"$'\n'"$bench_notes"
-	bench_out+="median (min-max) of $BENCH_RUNS runs of each side; a row is inconclusive when the ranges overlap or a spread is wider than $BENCH_SPREAD% of the larger median."$'\n'
+	bench_out+="median (min-max) of $BENCH_RUNS runs of each side; a row is inconclusive when the ranges overlap or a spread is wider than $BENCH_SPREAD% of its median (of the larger median for memory and start)."$'\n'
 	bench_out+="memory: ${mem_how:-not measured}, idle containers (sleep) side by side."$'\n'
 
 	bench_deadline=$deadline
