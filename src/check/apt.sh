@@ -33,7 +33,7 @@ apt_facts() {
 	ap_want_source=$(debconf_value hersh-gvisor/apt-source)
 	ap_want_pin=$(debconf_value hersh-gvisor/apt-pin)
 	ap_installed=0
-	case $(dpkg-query -W -f '${Status}' hersh-gvisor 2>/dev/null) in
+	case $(pkg_query -W -f '${Status}' hersh-gvisor 2>/dev/null) in
 	*" installed") ap_installed=1 ;;
 	esac
 	if [ ! -x "$HG_AS" ]; then
@@ -75,10 +75,18 @@ apt_facts() {
 	[ "$ap_kr_fpr" != - ] || ap_kr_fpr=''
 }
 
-# debconf_value QUESTION: the package's answer (nothing when unknown).
+# debconf_value QUESTION: the package's answer (nothing when unknown, and
+# under a test root, whose debconf database is not the host's).
 debconf_value() {
+	[ -z "$check_root" ] || return 0
 	command -v debconf-show >/dev/null 2>&1 || return 0
 	debconf-show hersh-gvisor 2>/dev/null | sed -n "s|^[* ] $1: ||p" | head -n 1
+}
+
+# pkg_query ARGS...: dpkg-query on this host's package database (the test
+# root's, under HERSH_GVISOR_CHECK_ROOT).
+pkg_query() {
+	dpkg-query ${check_root:+"--admindir=$check_root/var/lib/dpkg"} "$@"
 }
 
 # judge_apt_source: apt.source.
@@ -233,12 +241,12 @@ judge_apt_pin() {
 apt_runsc_facts() {
 	local inst policy line ver in_cand=0
 	ar_inst='' ar_cand='' ar_origin='' ar_policy=1
-	if ! inst=$(dpkg-query -W -f '${Status} ${Version}' runsc 2>/dev/null) ||
+	if ! inst=$(pkg_query -W -f '${Status} ${Version}' runsc 2>/dev/null) ||
 		[ "${inst% *}" != "install ok installed" ]; then
 		return 0
 	fi
 	ar_inst=${inst##* }
-	if ! command -v apt-cache >/dev/null 2>&1 || ! policy=$(LC_ALL=C apt-cache policy runsc 2>/dev/null); then
+	if ! command -v apt-cache >/dev/null 2>&1 || ! policy=$(LC_ALL=C apt-cache ${check_root:+-o "Dir=$check_root/"} policy runsc 2>/dev/null); then
 		ar_policy=0
 		return 0
 	fi

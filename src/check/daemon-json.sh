@@ -26,7 +26,7 @@ dj_facts() {
 	rc=0
 	out=$("$HG_DJ" -c "$config" show --porcelain 2>/dev/null) || rc=$?
 	if [ $rc -ne 0 ]; then
-		out=$("$HG_DJ" -c "$config" show --porcelain 2>&1 >/dev/null)
+		out=$("$HG_DJ" -c "$config" show --porcelain 2>&1 >/dev/null) || true
 		case $out in
 		*"ermission denied"*) dj=unreadable ;;
 		*) dj=invalid ;;
@@ -97,9 +97,9 @@ verdict_facts() {
 		return 0
 	fi
 	[ "$HG_RELOAD" = error ] || return 0
-	when=$(date -d "@${HG_RELOAD_TIME:-0}" '+%Y-%m-%d %H:%M:%S' 2>/dev/null)
+	when=$(date -d "@${HG_RELOAD_TIME:-0}" '+%Y-%m-%d %H:%M:%S' 2>/dev/null) || when=''
 	# The file's time stamp (its metadata; the file is not opened).
-	mtime=$(stat -c %Y -- "$config" 2>/dev/null)
+	mtime=$(stat -c %Y -- "$config" 2>/dev/null) || mtime=
 	if [ -n "$HG_RELOAD_TIME" ] && [ -n "$mtime" ] && [ "$mtime" -gt "$HG_RELOAD_TIME" ]; then
 		dv_status=warn dv_text="Docker refused this file at its last reload ($when): $HG_RELOAD_MSG; it has changed since"
 	else

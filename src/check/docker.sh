@@ -281,7 +281,7 @@ busybox_static() {
 	busybox_bin=""
 	for b in /bin/busybox /usr/bin/busybox; do
 		[ -f "$b" ] || continue
-		if dpkg-query -S "$b" 2>/dev/null | grep -q '^busybox-static:'; then
+		if pkg_query -S "$b" 2>/dev/null | grep -q '^busybox-static:'; then
 			busybox_bin=$b
 			return 0
 		fi

@@ -87,7 +87,7 @@ runsc_facts() {
 		case $p in *": $runsc_bin") ;; *) continue ;; esac
 		p=${p%": $runsc_bin"}
 		case $p in '' | *[\ ,]*) ;; *) rs_pkg=$p; break ;; esac
-	done < <(dpkg-query -S -- "$runsc_bin" 2>/dev/null)
+	done < <(pkg_query -S -- "$runsc_bin" 2>/dev/null)
 }
 
 # judge_runsc: runsc.installed and runsc.version.
@@ -153,7 +153,7 @@ gvisor_bin_facts() {
 				name=${f#"$gb_dir"/}
 				case " ${gb_expected[*]} " in *" $name "*) ;; *) gb_expected+=("$name") ;; esac ;;
 			esac
-		done < <(dpkg-query -L "$rs_pkg" 2>/dev/null)
+		done < <(pkg_query -L "$rs_pkg" 2>/dev/null)
 	fi
 	for name in "${gb_expected[@]}"; do
 		f=$gb_dir/$name
