@@ -48,7 +48,8 @@ as_field(const char *s)
 	strbuf_field(&b, s, strlen(s));
 	if (b.oom)
 		errx(1, "out of memory");
-	fwrite(b.p, 1, b.len, stdout);
+	if (b.len > 0)
+		fwrite(b.p, 1, b.len, stdout);
 	strbuf_free(&b);
 }
 
