@@ -290,3 +290,27 @@ setup() {
 	assert_failure 2
 	assert_line --index 0 "hersh-daemon-json: -c needs a file name"
 }
+
+@test "-h lists the state commands, purge, trusted and check-args" {
+	run "$DJ" -h
+	assert_success
+	for form in "show --porcelain [name]" "state [name path]" "mark key [text]" \
+		"unmark key ..." "remember" "forget" "purge [--keep-dir] [--keep-state]" \
+		"trusted path ..." "check-args [arg ...]" "[--record]"; do
+		assert_line --partial "$form"
+	done
+	assert_line --partial "--state dir and --root dir"
+}
+
+@test "options of one command are usage errors with another" {
+	for args in "show --record" "state --keep-state" "mark default --porcelain" \
+		"trusted /bin/sh --lock-timeout 1" "check-args --x --y" "purge --set-default"; do
+		# shellcheck disable=SC2086 # split on purpose
+		run "$DJ" --state "$BATS_TEST_TMPDIR/state" $args
+		case $args in
+		check-args*) assert_success ;;	# every argument after it is one to check
+		*) assert_failure 2 ;;
+		esac
+	done
+	assert_not_exist "$BATS_TEST_TMPDIR/state"
+}

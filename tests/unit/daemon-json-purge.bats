@@ -255,3 +255,13 @@ installed() {
 	assert_equal "$(cat "$BATS_TEST_TMPDIR/var/lib/dpkg/info/x.list")" keep
 	[[ $stderr == *"$BATS_TEST_TMPDIR/var/lib/dpkg: cannot remove: a directory; purge enters none in the state directory"* ]] || fail "$stderr"
 }
+
+@test "an oversized daemon.json is left with a warning naming the limit, and purge goes on" {
+	installed
+	head -c $((5 * 1024 * 1024)) /dev/zero | tr '\0' ' ' >"$F"
+	run --separate-stderr timeout 5 "$DJ" -c "$F" --state "$S" purge
+	assert_success
+	assert_equal "$stderr" "hersh-daemon-json: $F: larger than 4 MiB, the limit for a daemon.json"
+	assert_output "$(printf '%s\n' "kept $D: not empty" "removed $S")"
+	assert_file_exist "$F"
+}
