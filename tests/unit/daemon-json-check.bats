@@ -14,7 +14,6 @@ setup() {
 	T=$BATS_TEST_TMPDIR/t
 	mkdir -p "$T"
 	me=$(id -u)
-	if [ "$me" = 0 ]; then orr=""; else orr=" or you"; fi
 }
 
 # started PID PROGRAM: wait until PID runs PROGRAM (it was forked to exec it).

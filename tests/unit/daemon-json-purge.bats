@@ -6,6 +6,7 @@
 # file.  Everything is tried; odd files are warnings naming them; the
 # exit status is 0 unless the usage is wrong.
 
+# shellcheck disable=SC2154 # run --separate-stderr sets stderr
 bats_require_minimum_version 1.5.0
 load ../lib/common
 load ../lib/daemon-json

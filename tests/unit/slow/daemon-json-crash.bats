@@ -55,6 +55,7 @@ load faults
 @test "add through a symlink killed entering any system call keeps the link and leaves the old or the complete new file" {
 	require_cmd strace
 	expected "$BATS_TEST_TMPDIR/new.json" "$ORIG" add runsc /usr/bin/runsc
+	# shellcheck disable=SC2034 # read by kill_sweep and litter (faults.bash)
 	RESET=reset_link LITTER_DIR=$BATS_TEST_TMPDIR/real
 	kill_sweep "$ORIG" "$BATS_TEST_TMPDIR/new.json" add runsc /usr/bin/runsc
 	reset_link "$ORIG"
