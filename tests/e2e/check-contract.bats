@@ -2,13 +2,29 @@
 # Hersh's container contract under runsc: a container started with exactly
 # --read-only, --security-opt no-new-privileges:true, --network none and
 # one volume at /state, checked from inside.  Each property is shown
-# failing when its option is left out (HERSH_GVISOR_CHECK_CONTRACT_DROP).
+# failing when its option is left out (HERSH_GVISOR_CHECK_CONTRACT_DROP,
+# which counts for a user only: those runs are a docker group member's).
 # Needs root and dockerd; run under the host lock:
 #     flock /run/hersh-host.lock bats tests/e2e/check-contract.bats
 
 load ../lib/common
 load ../lib/docker
 load check-lib
+
+setup_file() {
+	file_needs useradd userdel setpriv || return 0
+	getent group docker >/dev/null || { file_skip "needs group docker"; return 0; }
+	check_setup_file
+}
+setup() {
+	check_setup
+	docker_user_add
+}
+teardown() {
+	[ -e "$BATS_FILE_TMPDIR/set-up" ] || return 0
+	docker_user_remove
+	check_restore
+}
 
 CONTRACT_IDS="contract.read-only-root contract.state-volume contract.no-new-privileges contract.network-none contract.gvisor"
 
@@ -43,7 +59,15 @@ runsc_ignores_no_new_privileges() {
 # Docker's runsc runtime passes --network=none: its sandboxes never see a
 # network device, so the property is shown under runc.
 runsc_has_no_network() {
-	docker info --format '{{json .Runtimes.runsc}}' | grep -q -- '--network=none'
+	case " $(docker_runtime_line runsc) " in *" --network=none "*) return 0 ;; esac
+	return 1
+}
+
+# drop_run OPTION...: the check (--json) with OPTION... left out of the
+# contract's container: a test setting that counts for a user only, so
+# it runs as a member of group docker.
+drop_run() {
+	run as_docker_user HERSH_GVISOR_CHECK_CONTRACT_DROP="$*" hersh-gvisor-check --json
 }
 
 @test "the contract holds on a working host, one line per property" {
@@ -64,13 +88,13 @@ runsc_has_no_network() {
 }
 
 @test "without --read-only the read-only root check fails" {
-	HERSH_GVISOR_CHECK_CONTRACT_DROP=read-only run hersh-gvisor-check --json
+	drop_run read-only
 	assert_failure 1
 	expect_only_failing contract.read-only-root
 }
 
 @test "without the volume the /state check fails" {
-	HERSH_GVISOR_CHECK_CONTRACT_DROP=volume run hersh-gvisor-check --json
+	drop_run volume
 	assert_failure 1
 	expect_only_failing contract.state-volume
 }
@@ -80,7 +104,7 @@ runsc_has_no_network() {
 	if runsc_ignores_no_new_privileges; then
 		drop+=" runtime" under=runc
 	fi
-	HERSH_GVISOR_CHECK_CONTRACT_DROP=$drop run hersh-gvisor-check --json
+	drop_run "$drop"
 	assert_failure 1
 	expect_only_failing contract.no-new-privileges $under
 }
@@ -94,13 +118,13 @@ runsc_has_no_network() {
 	local ifs
 	ifs=$(docker run --rm --pull=never "$TEST_IMAGE" ls /sys/class/net | tr '\n' ' ')
 	[ "$ifs" != "lo " ] || skip "this dockerd's default network has no interface (--bridge=none?)"
-	HERSH_GVISOR_CHECK_CONTRACT_DROP=$drop run hersh-gvisor-check --json
+	drop_run "$drop"
 	assert_failure 1
 	expect_only_failing contract.network-none $under
 }
 
 @test "under another runtime the gVisor check fails" {
-	HERSH_GVISOR_CHECK_CONTRACT_DROP=runtime run hersh-gvisor-check --json
+	drop_run runtime
 	assert_failure 1
 	local json=$output
 	expect_only_failing contract.gvisor

@@ -1,7 +1,8 @@
 # shellcheck shell=bash
 # Shared by the hersh-gvisor-check suites (tests/e2e/check*.bats): a real
 # dockerd the tests start, with /etc/docker/daemon.json from a fixture and
-# the local test image; put back after each test that changes them.
+# the local test image; put back after each test that changes them.  What
+# needs no Docker is tested in tests/unit/check-*.bats.
 # Load after common and docker:
 #     load ../lib/common
 #     load ../lib/docker
@@ -32,6 +33,7 @@ check_setup_file() {
 		return 0
 	fi
 	: >"$BATS_FILE_TMPDIR/set-up"
+	check_tree
 	save_path "$DAEMON_JSON"
 	mkdir -p /etc/docker
 	cp "$FIXTURES/check/working.json" "$DAEMON_JSON"
@@ -44,14 +46,44 @@ check_teardown_file() {
 	dockerd_stop_clean
 	check_empty_root_remove
 	restore_path "$DAEMON_JSON"
+	check_tree_remove
 }
 
-# setup: the command from the source tree, its helpers from the build.
+# setup: the command of the source tree (check_tree), first on PATH.
 check_setup() {
 	file_skip_check
-	PATH="$HERSH_SRC/src/check:$PATH"
-	HERSH_GVISOR_CHECK_HELPERS=$HERSH_BIN_DIR
-	export PATH HERSH_GVISOR_CHECK_HELPERS
+	PATH="$(cat "$BATS_FILE_TMPDIR/check-tree"):$PATH"
+	export PATH
+}
+
+# check_tree: the source tree's command, assembled as make does it (the
+# Makefile's tree rules: lib.sh, check/*.sh and facts.sh in a data
+# directory written into the command), with the helpers of
+# $HERSH_BIN_DIR (tests/run's roots get the built helpers only, in
+# another place than where they were built).  In a directory every user
+# may read (check-user.bats runs it as another user); its path is kept in
+# $BATS_FILE_TMPDIR/check-tree, and check_tree_remove removes it.
+check_tree() {
+	local dir share version
+	dir=$(mktemp -d /tmp/hersh-check-tree.XXXXXX)
+	chmod 0755 "$dir"
+	share=$dir/share/hersh-gvisor
+	mkdir -p "$share/check"
+	cp "$HERSH_SRC/src/shell/lib.sh" "$share/"
+	cp "$HERSH_SRC"/src/check/*.sh "$share/check/"
+	version=$(sed -n '1s/^[^ ]* (\([^)]*\)).*/\1/p' "$HERSH_SRC/debian/changelog")
+	"$HERSH_SRC/src/gen/facts" sh "$HERSH_SRC/src/upstream.facts" SBINDIR="$HERSH_BIN_DIR" \
+		DATADIR="$share" SHIPPED_KEY="$HERSH_SRC/src/keys/gvisor-archive.key" VERSION="${version:-0}" \
+		>"$share/facts.sh"
+	sed "s|@DATADIR@|$share|g" "$HERSH_SRC/src/check/hersh-gvisor-check" >"$dir/hersh-gvisor-check"
+	chmod -R a+rX "$dir"
+	chmod 0755 "$dir/hersh-gvisor-check"
+	printf '%s\n' "$dir" >"$BATS_FILE_TMPDIR/check-tree"
+}
+check_tree_remove() {
+	[ -e "$BATS_FILE_TMPDIR/check-tree" ] || return 0
+	rm -rf "$(cat "$BATS_FILE_TMPDIR/check-tree")"
+	rm -f "$BATS_FILE_TMPDIR/check-tree"
 }
 
 # teardown: the working host again, whatever the test changed.
@@ -166,14 +198,15 @@ use_config() {
 	cp "$FIXTURES/check/$1" "$DAEMON_JSON"
 }
 
+# docker_runtime_line NAME: "PATH ARG..." of Docker's runtime NAME (a Go
+# template printing plain fields; empty when Docker does not list it).
+docker_runtime_line() {
+	docker info --format "{{with index .Runtimes \"$1\"}}{{.Path}}{{range .Args}} {{.}}{{end}}{{end}}" 2>/dev/null
+}
+
 # Docker's runsc is the one of working.json.
 docker_has_working_runsc() {
-	local rt
-	rt=$(docker info --format '{{json .Runtimes.runsc}}' 2>/dev/null)
-	case $rt in
-	*'"/usr/bin/runsc"'*'"--network=none"'*) return 0 ;;
-	esac
-	return 1
+	[ "$(docker_runtime_line runsc)" = "/usr/bin/runsc --network=none" ]
 }
 
 wait_docker_working() {
@@ -182,7 +215,7 @@ wait_docker_working() {
 		docker_has_working_runsc && return 0
 		sleep 0.1
 	done
-	echo "Docker's runsc runtime is not the working one: $(docker info --format '{{json .Runtimes}}' 2>&1)" >&2
+	echo "Docker's runsc runtime is not the working one: $(docker_runtime_line runsc)" >&2
 	return 1
 }
 
@@ -282,4 +315,35 @@ evil_remove() {
 		rm -rf "$(cat "$BATS_FILE_TMPDIR/evil-dir")"
 		rm -f "$BATS_FILE_TMPDIR/evil-dir"
 	fi
+}
+
+# A throwaway system user in group docker (DOCKER_USER), with Debian's
+# default user PATH: what a member of the docker group runs.  The test
+# settings a user may give (HERSH_GVISOR_CHECK_CONTRACT_DROP) count for
+# such a user only: root ignores them.
+USER_PATH=/usr/local/bin:/usr/bin:/bin:/usr/games
+docker_user_add() {
+	getent group docker >/dev/null || skip "needs group docker"
+	DOCKER_USER=hersh-check-$$
+	useradd --system --no-create-home --home-dir /nonexistent --shell /usr/sbin/nologin \
+		--groups docker "$DOCKER_USER"
+	printf '%s\n' "$DOCKER_USER" >"$BATS_FILE_TMPDIR/docker-user"
+}
+docker_user_remove() {
+	[ -e "$BATS_FILE_TMPDIR/docker-user" ] || return 0
+	userdel "$(cat "$BATS_FILE_TMPDIR/docker-user")" 2>/dev/null || true
+	rm -f "$BATS_FILE_TMPDIR/docker-user"
+}
+
+# as_docker_user [NAME=VALUE...] COMMAND...: COMMAND as DOCKER_USER, its
+# groups from the group database, a clean environment with the default
+# PATH after the tree's command, and the NAME=VALUE given.
+as_docker_user() {
+	local -a vars=()
+	while [[ ${1:-} == [A-Z]*=* ]]; do
+		vars+=("$1")
+		shift
+	done
+	env -i PATH="$(cat "$BATS_FILE_TMPDIR/check-tree"):$USER_PATH" HOME=/nonexistent LANG=C.UTF-8 "${vars[@]}" \
+		setpriv --reuid="$DOCKER_USER" --regid="$DOCKER_USER" --init-groups "$@"
 }

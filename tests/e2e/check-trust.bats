@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # hersh-gvisor-check run as root trusts nothing another user controls: a
 # process any user can start under the name dockerd, a runtime binary in a
-# directory another user can write, a PATH entry.  The attacker is user
+# directory another user can write, a PATH entry, the Docker client's
+# settings of the caller's environment (tests/unit/check-root.bats has
+# the rest of the environment, without Docker).  The attacker is user
 # nobody; its runsc would leave a mark if anything ran it.  Needs root and
 # dockerd; run under the host lock:
 #     flock /run/hersh-host.lock bats tests/e2e/check-trust.bats
@@ -53,7 +55,7 @@ refute_evil_ran() {
 	run hersh-gvisor-check
 	assert_failure 1
 	refute_evil_ran "$evil"
-	assert_line --partial "Docker running: dockerd is not running ($DOCKER_PIDFILE ignored: pid $pid is a dockerd that does not run as root"
+	assert_line "[FAIL] Docker running: dockerd is not running (ignored: pid $pid is a dockerd that does not run as root)"
 	assert_line '[skip] dockerd options: no local dockerd process'
 }
 
@@ -64,7 +66,7 @@ refute_evil_ran() {
 	run hersh-gvisor-check
 	assert_failure 1
 	refute_evil_ran "$evil"
-	assert_line "[FAIL] Docker running: dockerd is not running (ignored: pid $pid runs $evil/bin/dockerd, which is not a file only root can write)"
+	assert_line --regexp "^\[FAIL\] Docker running: dockerd is not running \(ignored: pid $pid runs $evil/bin/dockerd, and .*$evil.*\)$"
 }
 
 @test "a root dockerd of another mount namespace (a container's, a build root's) is not this host's Docker" {
@@ -91,20 +93,20 @@ refute_evil_ran() {
 	run hersh-gvisor-check
 	assert_failure 1
 	refute_evil_ran "$evil"
-	assert_line "[FAIL] runsc installed: $evil/runsc is not trusted, so it is not run: $evil/runsc belongs to nobody, not root"
-	assert_line "[FAIL] daemon.json names runsc: runtimes.runsc.path $evil/runsc is not safe: dockerd runs it as root, and $evil/runsc belongs to nobody, not root"
+	assert_line --regexp "^\[FAIL\] runsc installed: $evil/runsc is not trusted, so it is not run: $evil.* (uid 65534|nobody)"
+	assert_line --regexp "^\[FAIL\] daemon.json names runsc: runtimes.runsc.path $evil/runsc is not safe: dockerd runs it as root, and $evil.* (uid 65534|nobody)"
 }
 
 @test "a runtime path in a directory writable by others is not trusted either" {
 	local dir
 	dir=$(mktemp -d /tmp/hersh-shared.XXXXXX)
 	printf '%s\n' "$dir" >"$BATS_FILE_TMPDIR/evil-dir"
-	chmod 1777 "$dir"
+	chmod 0777 "$dir"
 	cp /usr/bin/runsc "$dir/runsc"
 	printf '{"runtimes": {"runsc": {"path": "%s/runsc"}}}\n' "$dir" >"$DAEMON_JSON"
 	run hersh-gvisor-check
 	assert_failure 1
-	assert_line "[FAIL] runsc installed: $dir/runsc is not trusted, so it is not run: $dir is writable by users other than root (mode 1777)"
+	assert_line --regexp "^\[FAIL\] runsc installed: $dir/runsc is not trusted, so it is not run: $dir .*0?777"
 }
 
 @test "as root, a runsc on the caller's PATH is not run" {
@@ -117,13 +119,41 @@ refute_evil_ran() {
 	assert_line '[ok]   runsc installed: /usr/bin/runsc'
 }
 
-@test "as root, the check runs with a fixed PATH" {
+# A user's Docker client settings, given to root (su without -, sudo -E):
+# a CLI plugin in DOCKER_CONFIG that marks when anything runs it, and
+# DOCKER_HOST at an API socket of the user's that marks when anything
+# connects.  The real dockerd is still the one checked.
+@test "as root, a user's DOCKER_CONFIG plugin never runs and a user's DOCKER_HOST is never asked" {
+	require_cmd python3
 	local evil
 	evil=$(evil_dir)
-	# A docker command on the caller's PATH would be found first.
-	printf '#!/bin/sh\nid -u >>%s/ran\n' "$evil" >"$evil/docker"
-	chmod 755 "$evil/docker"
-	PATH="$evil:$PATH" run hersh-gvisor-check
+	mkdir -p "$evil/docker/cli-plugins"
+	cat >"$evil/docker/cli-plugins/docker-hersh" <<EOF
+#!/bin/sh
+id -u >>$evil/plugin-ran
+echo '{"SchemaVersion":"0.1.0","Vendor":"x","Version":"1","ShortDescription":"x"}'
+EOF
+	chmod 0755 "$evil/docker/cli-plugins/docker-hersh"
+	chown -R nobody:nogroup "$evil/docker"
+	setpriv --reuid=nobody --regid=nogroup --clear-groups python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1] + "/docker.sock")
+s.listen(8)
+open(sys.argv[1] + "/listening", "w").close()
+while True:
+    c, _ = s.accept()
+    open(sys.argv[1] + "/socket-used", "a").write("x\n")
+    c.close()
+' "$evil" </dev/null >/dev/null 2>&1 &
+	printf '%s\n' "$!" >>"$BATS_FILE_TMPDIR/evil-pids"
+	local _
+	for _ in $(seq 1 50); do [ -e "$evil/listening" ] && break; sleep 0.1; done
+	DOCKER_CONFIG=$evil/docker DOCKER_HOST=unix://$evil/docker.sock run hersh-gvisor-check
 	assert_success
-	refute_evil_ran "$evil"
+	assert_file_not_exists "$evil/plugin-ran"
+	assert_file_not_exists "$evil/socket-used"
+	assert_line --regexp '^\[ok\]   Docker running: dockerd pid [0-9]+$'
+	assert_line --regexp '^\[ok\]   Docker lists runsc: '
+	assert_line --regexp "^hersh-gvisor-check: note: as root, the caller's Docker client settings are ignored \(DOCKER_CONFIG DOCKER_HOST\)"
 }
