@@ -50,8 +50,9 @@ DJ_SRCS     := $(sort $(wildcard src/daemon-json/*.c) $(LIB_SRCS))
 AS_SRCS     := $(wildcard src/apt-source/*.c) $(LIB_SRCS)
 AS_CXXSRCS  := $(wildcard src/apt-source/*.cc)
 # Test drivers of the lib (tests/unit/NAME-driver.c for tests/unit/NAME.bats):
-# path resolution, replace and remove (dirpath); the lock (lock).
-TEST_PROGS  := $(BUILDDIR)/test-dirpath $(BUILDDIR)/test-lock
+# path resolution, replace and remove (dirpath); the lock (lock); a
+# stand-in dockerd for the shell library's tests (dockerd).
+TEST_PROGS  := $(BUILDDIR)/test-dirpath $(BUILDDIR)/test-lock $(BUILDDIR)/test-dockerd
 # The shell side: one library (src/shell/lib.sh, sourced by the
 # maintainer scripts, the config script and the check) and the check's
 # parts (src/check/*.sh), installed in DATADIR with the generated facts.sh;

@@ -93,8 +93,6 @@ running() {
 
 @test "Docker not running: nothing is signalled, its next start reads the file" {
 	HG_CHANGED=1
-	HG_PROC=$T/proc
-	mkdir -p "$HG_PROC"
 	hg_apply 2>"$T/err"
 	grep -q "Docker: not running; it reads the new daemon.json when it starts" "$T/err"
 	[ -n "$HG_DOCKER_DOWN" ]
@@ -119,17 +117,16 @@ running() {
 	stub systemctl "[ \"\$2\" = MainPID ] && echo $FAKE_PID"
 	stub deb-systemd-invoke 'exit 1'
 	stub journalctl 'exit 1'
+	local pid=$FAKE_PID
 	hg_apply 2>"$T/err"
 	fake_dockerd_hupped
-	grep -q "sent SIGHUP, dockerd's reload, to its main process $FAKE_PID instead" "$T/err"
+	grep -q "sent SIGHUP, dockerd's reload, to its main process $pid instead" "$T/err"
 }
 
 @test "a MainPID that is not a root-owned dockerd is never signalled" {
 	fake_dockerd setpriv --reuid=65534 --regid=65534 --clear-groups
 	mkdir -p "$T/systemd"
 	HG_SYSTEMD_DIR=$T/systemd
-	HG_PROC=$T/proc
-	mkdir -p "$HG_PROC"
 	stub systemctl "[ \"\$2\" = MainPID ] && echo $FAKE_PID"
 	stub deb-systemd-invoke 'exit 1'
 	hg_apply 2>"$T/err" || true

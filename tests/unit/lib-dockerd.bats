@@ -36,7 +36,6 @@ teardown() { lib_teardown; }
 	fake_dockerd unshare --mount
 	refute hg_dockerd_trusted "$FAKE_PID"
 	[[ $HG_WHY == *"another mount or pid namespace"* ]]
-	HG_PROC=/proc
 	hg_dockerd_facts || true
 	[ "$HG_DOCKERD_PID" != "$FAKE_PID" ]
 	[[ $HG_DOCKERD_NOTE != *"pid $FAKE_PID "* ]]
@@ -72,8 +71,6 @@ teardown() { lib_teardown; }
 
 @test "a pidfile that is a FIFO is never opened" {
 	mkfifo "$T/docker.pid"
-	HG_PROC=$T/proc
-	mkdir -p "$HG_PROC"
 	run timeout 10 sh -c '. "$1"; HG_DATADIR=$2; hg_init; HG_PROC=$3 HG_DOCKER_PIDFILE=$4 HG_SYSTEMD_DIR=/nonexistent; hg_dockerd_candidates' \
 		sh "$HERSH_SRC/src/shell/lib.sh" "$HG_DATADIR" "$HG_PROC" "$T/docker.pid"
 	[ "$status" -eq 0 ]

@@ -29,6 +29,11 @@ lib_setup() {
 	HG_DOCKER_LOG=$T/no-docker.log
 	HG_DOCKERD_BINS=$T/no-dockerd
 	HG_DEV_KVM=$T/no-kvm
+	# The library sees only the processes a test shows it (fake_dockerd,
+	# fake_proc), never a dockerd of this machine.
+	HG_PROC=$T/proc
+	mkdir -p "$HG_PROC"
+	ln -s /proc/self "$HG_PROC/self"
 	HG_WAIT_SECONDS=2
 	HG_PROBE_SECONDS=3
 	HG_DOCKER_ACTION=reload
@@ -60,22 +65,27 @@ stub_runsc() {
 	chmod 0755 "$HG_RUNSC"
 }
 
-# fake_dockerd [COMMAND...]: a process called dockerd (a copy of sleep,
-# root-owned, in a directory of its own) that SIGHUP ends, started through
-# COMMAND (setpriv ...); FAKE_PID is its pid.
+# fake_dockerd [COMMAND...]: a process called dockerd (the stand-in
+# tests/unit/dockerd-driver.c: --validate accepts, SIGHUP ends it),
+# root-owned, in a directory of its own, started through COMMAND (setpriv
+# ...); FAKE_PID is its pid.
 fake_dockerd() {
 	[ "$(id -u)" = 0 ] || skip "needs root (a root-owned stand-in dockerd)"
 	[ -n "${FAKE_DIR:-}" ] || FAKE_DIR=$(mktemp -d /tmp/hersh-fake-dockerd.XXXXXX)
 	chmod 0755 "$FAKE_DIR"
-	cp /bin/sleep "$FAKE_DIR/dockerd"
+	cp "$HERSH_BIN_DIR/test-dockerd" "$FAKE_DIR/dockerd"
 	chmod 0755 "$FAKE_DIR/dockerd"
-	"$@" "$FAKE_DIR/dockerd" 1000 </dev/null >/dev/null 2>&1 3>&- &
+	"$@" "$FAKE_DIR/dockerd" </dev/null >/dev/null 2>&1 3>&- &
 	FAKE_PID=$!
+	ln -sfn "/proc/$FAKE_PID" "$HG_PROC/$FAKE_PID"
 	local _
 	for _ in $(seq 1 50); do
 		[ "$(cat "/proc/$FAKE_PID/comm" 2>/dev/null)" = dockerd ] && break
 		sleep 0.05
 	done
+	case $(readlink "/proc/$FAKE_PID/exe" 2>/dev/null) in
+	*/qemu-*) skip "the stand-in dockerd runs under qemu-user (the binaries under test are another architecture's)" ;;
+	esac
 }
 
 # The stand-in dockerd got SIGHUP: sleep ends on it (a zombie until this
@@ -100,15 +110,12 @@ fake_dockerd_hupped() {
 # (HG_PROC): its comm, the Uid line of its status, namespace links equal to
 # ours and, with EXE, an exe link to it.
 fake_proc() {
-	local d=$T/proc/$1
-	HG_PROC=$T/proc
-	mkdir -p "$d/ns" "$T/proc/self/ns"
+	local d=$HG_PROC/$1
+	mkdir -p "$d/ns"
 	printf '%s\n' "$2" >"$d/comm"
 	printf 'Name:\t%s\nUid:\t%s\n' "$2" "$3" >"$d/status"
 	ln -sfn "$(readlink /proc/self/ns/mnt)" "$d/ns/mnt"
 	ln -sfn "$(readlink /proc/self/ns/pid)" "$d/ns/pid"
-	ln -sfn "$(readlink /proc/self/ns/mnt)" "$T/proc/self/ns/mnt"
-	ln -sfn "$(readlink /proc/self/ns/pid)" "$T/proc/self/ns/pid"
 	[ -z "${4:-}" ] || ln -sfn "$4" "$d/exe"
 	: >"$d/cmdline"
 }
