@@ -180,7 +180,7 @@ or point the runtime at another runsc: $fix_add_runtime"
 	untrusted)
 		record daemon-json.runtime fail "$title" \
 			"runtimes.$runtime.path $rt_path is not safe: dockerd runs it as root, and $rt_why" \
-			"point the runtime at a runsc only root can change: ${SUDO}hersh-daemon-json -c $config add $runtime /usr/bin/runsc && $fix_reload" ;;
+			"point the runtime at a runsc only root can change: ${SUDO}hersh-daemon-json -c $config add $runtime $runsc_default && $fix_reload" ;;
 	*)
 		record daemon-json.runtime ok "$title" "path $rt_path" ;;
 	esac

@@ -233,11 +233,14 @@ check_docker_run() {
 	return $rc
 }
 
-# cleanup: what this run created in Docker goes (at exit, Ctrl-C included).
+# cleanup: what this run created in Docker goes (at exit, Ctrl-C included;
+# once).  Whenever Docker answered: a container started in a command
+# substitution marks made_in_docker in that subshell only.
 cleanup() {
 	local ids _
-	[ "$made_in_docker" = 1 ] || return 0
-	made_in_docker=0
+	[ "${cleaned:-0}" = 0 ] || return 0
+	[ "$made_in_docker" = 1 ] || [ "${dk_ok:-0}" = 1 ] || return 0
+	cleaned=1
 	ids=$(hg_docker ps -aq --filter "label=$LABEL=$RUN_ID" 2>/dev/null)
 	# shellcheck disable=SC2086 # one id per word
 	[ -z "$ids" ] || hg_docker_timed 60 rm -f $ids >/dev/null 2>&1 </dev/null

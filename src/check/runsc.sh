@@ -104,7 +104,7 @@ judge_runsc() {
 	untrusted)
 		record runsc.installed fail "runsc installed" \
 			"$runsc_bin is not trusted, so it is not run: $rs_why" \
-			"use a runsc only root can change: ${SUDO}apt-get install runsc, then: ${SUDO}hersh-daemon-json -c $config add $runtime /usr/bin/runsc && $fix_reload"
+			"use a runsc only root can change: ${SUDO}apt-get install runsc, then: ${SUDO}hersh-daemon-json -c $config add $runtime $runsc_default && $fix_reload"
 		record runsc.version skip "runsc version" "$runsc_bin is not trusted" ;;
 	*)
 		record runsc.installed ok "runsc installed" "$runsc_bin"

@@ -46,6 +46,7 @@ working_facts() {
 	fix_gvisor_source="FIX-SOURCE" fix_install_runsc="FIX-INSTALL-RUNSC" fix_add_runtime="FIX-ADD-RUNTIME"
 	# runsc
 	runsc_bin=/usr/bin/runsc runsc_guess=/usr/bin/runsc rs_state=ok rs_why=''
+	runsc_default=/usr/bin/runsc
 	rs_version="runsc version release-20260914.0" rs_date=20260914 rs_pkg=runsc rs_kernel_affected=1
 	HG_KERNEL=6.12.0
 	gb_dir='' gb_label='' gb_missing=() gb_untrusted=() gb_other=() gb_same=() gb_nolabel=()
