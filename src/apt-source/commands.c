@@ -138,6 +138,17 @@ expiry(long long t, char buf[32])
 		snprintf(buf, 32, "-");
 }
 
+/* The source file REAL (a path under Dir) is one add created and recorded. */
+static int
+recorded(const struct as_conf *c, const struct as_state *st, const char *real)
+{
+	char *target = as_conf_target(c, real);
+	int r = as_state_find(st, target) != -1;
+
+	free(target);
+	return r;
+}
+
 int
 as_cmd_show(const struct as_conf *c)
 {
@@ -150,16 +161,17 @@ as_cmd_show(const struct as_conf *c)
 
 	if (as_apt_sources(&e, &n) == -1)
 		return 1;
+	(void)as_state_load(c, &st);	/* empty after its message */
+	(void)as_state_migrate(c, &st, 0, 0);
 	ns = as_sources(c, e, n, &s);
 	for (i = 0; i < ns; i++)
 		as_record("source", s[i].file, s[i].deb822 ? "deb822" : "one-line",
-		    s[i].uri, s[i].suites, s[i].signed_by, NULL);
+		    s[i].uri, s[i].suites, s[i].signed_by,
+		    recorded(c, &st, s[i].file) ? "ours" : "-", NULL);
 	as_keyring_check(c, &kr);
 	expiry(kr.expires, exp);
 	as_record("keyring", c->keyring_real, as_keyring_names[kr.status],
 	    *kr.found != '\0' ? kr.found : "-", exp, NULL);
-	(void)as_state_load(c, &st);	/* empty after its message */
-	(void)as_state_migrate(c, &st, 0, 0);
 	show_pin(c, &st, e, n);
 	show_conf(c, &st);
 	as_record("setting", "URI", c->uri_raw, NULL);

@@ -37,14 +37,14 @@ no_pin() {
 	fixture upstream-oneline.list zz-my-runtimes.list
 	run has show
 	assert_success
-	assert_line "$(printf 'source\t%s\tone-line\thttps://storage.googleapis.com/gvisor/releases\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg' "$PARTS/zz-my-runtimes.list")"
+	assert_line "$(printf 'source\t%s\tone-line\thttps://storage.googleapis.com/gvisor/releases\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg\t-' "$PARTS/zz-my-runtimes.list")"
 }
 
 @test "show lists a deb822 source with its suites comma-separated" {
 	fixture upstream-deb822.sources
 	run has show
 	assert_success
-	assert_line "$(printf 'source\t%s\tdeb822\thttps://storage.googleapis.com/gvisor/releases\trelease,nightly\t/etc/apt/keyrings/gvisor.gpg' "$PARTS/upstream-deb822.sources")"
+	assert_line "$(printf 'source\t%s\tdeb822\thttps://storage.googleapis.com/gvisor/releases\trelease,nightly\t/etc/apt/keyrings/gvisor.gpg\t-' "$PARTS/upstream-deb822.sources")"
 }
 
 @test "show prints - for a source without Signed-By" {
@@ -52,8 +52,8 @@ no_pin() {
 	fixture upstream-deb822-nosignedby.sources
 	run has show
 	assert_success
-	assert_line "$(printf 'source\t%s\tone-line\thttp://storage.googleapis.com/gvisor/releases\tmaster\t-' "$PARTS/upstream-nosignedby.list")"
-	assert_line "$(printf 'source\t%s\tdeb822\thttps://storage.googleapis.com/gvisor/releases\t20240212\t-' "$PARTS/upstream-deb822-nosignedby.sources")"
+	assert_line "$(printf 'source\t%s\tone-line\thttp://storage.googleapis.com/gvisor/releases\tmaster\t-\t-' "$PARTS/upstream-nosignedby.list")"
+	assert_line "$(printf 'source\t%s\tdeb822\thttps://storage.googleapis.com/gvisor/releases\t20240212\t-\t-' "$PARTS/upstream-deb822-nosignedby.sources")"
 }
 
 @test "show finds a source in the main sources.list" {
@@ -67,7 +67,7 @@ no_pin() {
 	fixture mirror-deb822.sources.in
 	run has show
 	assert_success
-	assert_line "$(printf 'source\t%s\tdeb822\t%s\trelease\t/etc/apt/keyrings/other.gpg' "$PARTS/mirror-deb822.sources" "$MIRROR_URL/repo")"
+	assert_line "$(printf 'source\t%s\tdeb822\t%s\trelease\t/etc/apt/keyrings/other.gpg\t-' "$PARTS/mirror-deb822.sources" "$MIRROR_URL/repo")"
 }
 
 @test "show ignores other repositories" {
@@ -161,4 +161,12 @@ no_pin() {
 	assert_output --partial "warning: apt cannot use the sources: Conflicting values set for option Signed-By"
 	assert_line --partial "$PARTS/a.list"
 	assert_line --partial "$PARTS/b.list"
+}
+
+@test "show marks the source add created as ours" {
+	has -q install-key
+	has -q add --no-pin
+	run has show
+	assert_success
+	assert_line --regexp "^source	$PARTS/gvisor\\.list	one-line	.*	ours\$"
 }
