@@ -383,19 +383,21 @@ hg_apt_source() {
 		hg_apt_remove
 		return 0
 	fi
+	if ! hg_apt_facts answers; then
+		hg_say "apt source: hersh-apt-source show failed; not added"
+		return 0
+	fi
+	# Our source for another URI or suite goes first (with the settings
+	# file and pin that came with it).
+	if [ -n "$HG_APT_OURS" ] && [ "$HG_APT_OURS" != "$HG_APT_URI $HG_APT_SUITE" ]; then
+		hg_say "apt source: replacing $HG_APT_OURS by $HG_APT_URI $HG_APT_SUITE"
+		hg_apt_remove
+	fi
 	if hg_out=$(hg_as set-config 2>&1); then
 		hg_say_lines "apt source" "$hg_out"
 	else
 		hg_say_lines "apt source" "$hg_out"
 		hg_say "apt source: warning: the repository settings could not be recorded"
-	fi
-	if ! hg_apt_facts answers; then
-		hg_say "apt source: hersh-apt-source show failed; not added"
-		return 0
-	fi
-	if [ -n "$HG_APT_OURS" ] && [ "$HG_APT_OURS" != "$HG_APT_URI $HG_APT_SUITE" ]; then
-		hg_say "apt source: replacing $HG_APT_OURS by $HG_APT_URI $HG_APT_SUITE"
-		hg_apt_remove
 	fi
 	if [ "$HG_KEY_STATUS" = ok ]; then
 		hg_say "apt source: signing key $HG_KEY_FPR already installed"
