@@ -392,6 +392,7 @@ hg_apt_source() {
 	if [ -n "$HG_APT_OURS" ] && [ "$HG_APT_OURS" != "$HG_APT_URI $HG_APT_SUITE" ]; then
 		hg_say "apt source: replacing $HG_APT_OURS by $HG_APT_URI $HG_APT_SUITE"
 		hg_apt_remove
+		hg_apt_facts answers || true
 	fi
 	if hg_out=$(hg_as set-config 2>&1); then
 		hg_say_lines "apt source" "$hg_out"
