@@ -163,12 +163,14 @@ env_stub() {
 
 @test "as root, the commands the check runs get none of the caller's variables" {
 	env_stub
-	CHECK_ENV="TAR_OPTIONS=--to-command=id GCONV_PATH=$U PERL5OPT=-d LD_LIBRARY_PATH=$U GVISOR_SIDECAR_BINARIES_DIR=$U DOCKER_HOST=unix://$U/s" \
+	CHECK_ENV="TAR_OPTIONS=--to-command=id GCONV_PATH=$U PERL5OPT=-d LD_LIBRARY_PATH=$U GVISOR_SIDECAR_BINARIES_DIR=$U DOCKER_HOST=unix://$U/s LC_ALL=$U/locale TZ=$U/zone LANG=C.UTF-8" \
 		root_check
 	assert_file_exists "$T/env"
-	run grep -E '^(TAR_OPTIONS|GCONV_PATH|PERL5OPT|LD_LIBRARY_PATH|GVISOR_SIDECAR_BINARIES_DIR|DOCKER_HOST|HERSH_GVISOR_CHECK_[A-Z_]*)=' "$T/env"
+	run grep -E '^(TAR_OPTIONS|GCONV_PATH|PERL5OPT|LD_LIBRARY_PATH|GVISOR_SIDECAR_BINARIES_DIR|DOCKER_HOST|LC_ALL|TZ|HERSH_GVISOR_CHECK_[A-Z_]*)=' "$T/env"
 	assert_output ""
 	run grep -x "PATH=/usr/sbin:/usr/bin:/sbin:/bin" "$T/env"
+	assert_success
+	run grep -x "LANG=C.UTF-8" "$T/env"
 	assert_success
 }
 
