@@ -91,6 +91,14 @@ bench_verdict() {
 	}'
 }
 
+# bench_steady VALUE...: the figures' spread (max - min) is within
+# BENCH_SPREAD percent of their median.
+bench_steady() {
+	local med min max
+	read -r med min max _ <<<"$(bench_stats "$@")" || return 1
+	awk -v m="$med" -v lo="$min" -v hi="$max" -v pct="$BENCH_SPREAD" 'BEGIN { exit !((hi - lo) <= pct / 100 * m) }'
+}
+
 # bench_fmt NUMBER: as the tables print it (3 significant digits or whole
 # units).
 bench_fmt() {
@@ -167,9 +175,9 @@ bench_progress() {
 # ---------------------------------------------------------- in the sandbox
 
 # Each script defines work N (and may define prep N and post N around it),
-# start and max, then runs BENCH_DRIVER: with fixed=1 one measurement of
-# work start, else N grows from start until work takes target
-# centiseconds.  Prints "result N CENTISECONDS", or "error WHY".  Timed
+# start and max, then runs BENCH_DRIVER: N grows from start until work
+# takes target centiseconds; with fixed=1 (start is what an earlier run
+# found) half of that is enough, so that one measurement usually does.  Prints "result N CENTISECONDS", or "error WHY".  Timed
 # from /proc/uptime, so neither start-up nor tear-down counts.
 # shellcheck disable=SC2016 # runs in the container's sh
 BENCH_DRIVER='
@@ -184,7 +192,7 @@ measure() {
 n=$start
 while :; do
 	measure $n
-	[ "$fixed" = 1 ] || [ $d -ge $target ] || [ $n -ge $max ] && break
+	[ "$fixed" = 1 ] && [ $((d * 2)) -ge $target ] || [ $d -ge $target ] || [ $n -ge $max ] && break
 	if [ $d -ge 4 ]; then n=$((n * target * 5 / (4 * d) + 1)); else n=$((n * 8)); fi
 	[ $n -le $max ] || n=$max
 done
@@ -786,7 +794,11 @@ bench_platforms() {
 		for ((k = 1; k < ${#plats[@]}; k++)); do
 			[ "$k" != "$fastest" ] && [ -n "${med[k]:-}" ] || continue
 			awk -v a="${hi[fastest]}" -v b="${lo[k]}" 'BEGIN { exit !(a < b) }' || clear=false
+			# shellcheck disable=SC2086 # figures, one a word
+			bench_steady ${ns[k]} || clear=false
 		done
+		# shellcheck disable=SC2086
+		bench_steady ${ns[fastest]} || clear=false
 	fi
 	local working=0
 	for ((k = 1; k < ${#plats[@]}; k++)); do
@@ -806,9 +818,12 @@ bench_platforms() {
 			*) marks="in use (runsc's default)" ;;
 			esac
 		fi
+		if [ -n "${ns[k]}" ] && ! bench_steady ${ns[k]}; then
+			marks+="${marks:+; }unsteady: its spread is wider than $BENCH_SPREAD% of its median"
+		fi
 		if [ "$k" = "$fastest" ] && [ "$working" -gt 1 ]; then
 			marks+="${marks:+; }fastest"
-			[ "$clear" = true ] || marks+=" (its range overlaps another's)"
+			[ "$clear" = true ] || marks+=" (not clearly: ranges overlap or are unsteady)"
 		fi
 		title=$p
 		[ "$p" != host ] || title="host (no sandbox)"
@@ -829,11 +844,12 @@ bench_platforms() {
 		fi
 		bench_out+=${line%"${line##*[! ]}"}$'\n'
 		# shellcheck disable=SC2086
-		rows_json+="${rows_json:+,}$(printf '{"platform":%s,"status":%s,"why":%s,"in_use":%s,"fastest":%s,"syscall_ns":%s,"start_ms":%s}' \
+		rows_json+="${rows_json:+,}$(printf '{"platform":%s,"status":%s,"why":%s,"in_use":%s,"fastest":%s,"steady":%s,"syscall_ns":%s,"start_ms":%s}' \
 			"$(json_str "$p")" "$(json_str "${status[k]}")" \
 			"$(if [ -n "${why[k]}" ]; then json_str "${why[k]}"; else printf null; fi)" \
 			"$([ "$p" = "$b_inuse" ] && echo true || echo false)" \
 			"$([ "$k" = "$fastest" ] && echo true || echo false)" \
+			"$(if [ -z "${ns[k]}" ]; then echo null; elif bench_steady ${ns[k]}; then echo true; else echo false; fi)" \
 			"$(bench_json_stats ${ns[k]})" "$(if [ "$p" = host ]; then printf null; else bench_json_stats ${ms[k]}; fi)")"
 	done
 	if [ "$working" = 1 ]; then
@@ -846,12 +862,12 @@ bench_platforms() {
 		p=${plats[fastest]}
 		if [ "$p" = "$b_inuse" ]; then
 			bench_out+="the platform in use, $p, is the fastest that works here"
-			[ "$clear" = true ] || bench_out+=" (not clearly: its range overlaps another's)"
+			[ "$clear" = true ] || bench_out+=" (not clearly: ranges overlap or are unsteady)"
 			bench_out+=$'\n'
 		else
 			switch="dpkg-reconfigure hersh-gvisor (the platform question: $p), or preseed hersh-gvisor/platform $p"
 			bench_out+="fastest that works here: $p"
-			[ "$clear" = true ] || bench_out+=" (not clearly: its range overlaps another's)"
+			[ "$clear" = true ] || bench_out+=" (not clearly: ranges overlap or are unsteady)"
 			bench_out+="; to switch: $switch"$'\n'
 		fi
 	else

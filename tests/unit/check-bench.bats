@@ -283,8 +283,13 @@ EOF
 	run sh -c "$(bench_script "$BENCH_CPU" '')"
 	assert_success
 	assert_output --regexp '^result [0-9]+ [0-9]+$'
-	run sh -c "$(bench_script "$BENCH_CPU" 5000)"
-	assert_output --regexp '^result 5000 [0-9]+$'
+	# The amount an earlier run found is kept when it takes long enough...
+	run sh -c "$(bench_script "$BENCH_CPU" 400000)"
+	assert_output --regexp '^result 400000 [0-9]+$'
+	# ...and grown when it is far too short (it was found under load).
+	run sh -c "$(bench_script "$BENCH_CPU" 100)"
+	assert_output --regexp '^result [0-9]+ [0-9]+$'
+	refute_output --regexp '^result 100 '
 }
 
 # -------------------------------------------------------------- platforms
@@ -379,6 +384,26 @@ EOF
 	assert_success
 }
 
+@test "a platform whose figures vary by more than half their median is marked unsteady, and the fastest not clearly so" {
+	require_cmd jq
+	bench_platform_sample() {
+		b_err='' b_status='' b_n=1000 b_ms=100
+		case $1 in
+		host) b_val=200 ;;
+		ptrace) b_val=$((40000 + (RANDOM % 2) * 40000)) ;;
+		systrap) b_val=30000 ;;
+		esac
+	}
+	BENCH_RUNS=6
+	# Six runs of ptrace, at 40000 or 80000 at random: with both, unsteady.
+	until bench_platforms && [[ $bench_out == *unsteady* ]]; do bench_out=''; done
+	run printf '%s' "$bench_out"
+	assert_line --regexp "^ptrace +.* +in use \(runsc's default\); unsteady: its spread is wider than 50% of its median\$"
+	assert_line --regexp '^systrap +30000 \(30000-30000\) +100 \(100-100\) +fastest \(not clearly: ranges overlap or are unsteady\)$'
+	run jq -e '[.rows[] | select(.platform == "ptrace") | .steady] == [false] and .fastest_clear == false' <<<"$bench_platforms_json"
+	assert_success
+}
+
 @test "the platform the runtime's arguments name is the one in use" {
 	DOCKER_ARGS=$'--network=none\n--platform=systrap\n'
 	bench_platform_in_use
@@ -445,7 +470,7 @@ EOF
 	bench_time=60
 	quick run_bench 2>"$BATS_TEST_TMPDIR/progress"
 	run printf '%s' "$bench_out"
-	assert_line --regexp '^syscall overhead \(ns per call\) +20[05]000 \(200000-20[05]000\) +40[05]000 \(400000-40[05]000\) +2\.0x '
+	assert_line --regexp '^syscall overhead \(ns per call\) +20[05]000 \(20[05]000-20[05]000\) +40[05]000 \(40[05]000-40[05]000\) +2\.0x '
 	assert_line --regexp '^memory per sandbox \(MiB\) +0\.40 \(0\.40-0\.40\) +14\.2 \(14\.2-14\.2\) +35\.5x +\+13\.8 MiB '
 	assert_line "memory: the container's cgroup (memory.usage_in_bytes), idle containers (sleep) side by side."
 	assert_line "platforms: not measured: running runsc directly needs root (run hersh-gvisor-check --bench as root to see them)"
