@@ -970,7 +970,9 @@ hg_dockerd_candidates() {
 		timeout 10 systemctl show -p MainPID --value "$HG_DOCKER_UNIT" 2>/dev/null </dev/null || true
 	fi
 	if [ -f "$HG_DOCKER_PIDFILE" ]; then
-		head -c 32 "$HG_DOCKER_PIDFILE" 2>/dev/null | head -n 1 || true
+		# dockerd writes its pid without a newline.
+		hg_p=$(head -c 32 "$HG_DOCKER_PIDFILE" 2>/dev/null | head -n 1) || hg_p=
+		printf '%s\n' "$hg_p"
 	fi
 	for hg_d in "$HG_PROC"/[0-9]*; do
 		hg_c=

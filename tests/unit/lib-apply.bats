@@ -42,9 +42,10 @@ view() {
 	printf '%s\n' "${2:-$1}" >"$STUBS/docker.after"
 }
 
+# A stand-in dockerd, named by the pidfile as dockerd writes it (no newline).
 running() {
 	fake_dockerd
-	echo "$FAKE_PID" >"$HG_DOCKER_PIDFILE"
+	printf '%s' "$FAKE_PID" >"$HG_DOCKER_PIDFILE"
 }
 
 @test "Docker already listing what daemon.json says is not told anything" {
