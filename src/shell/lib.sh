@@ -1534,7 +1534,8 @@ hg_warn_containers() {
 # "configure" (may fail on a daemon.json it cannot read) or anything else
 # (warns and succeeds).
 hg_postinst() {
-	rm -rf "$HG_STATE/purge-helpers" 2>/dev/null || true	# kept by a removal for the purge
+	# The helpers a removal kept for the purge (hg_keep_purge_helpers).
+	rm -f "$HG_STATE/hersh-daemon-json" "$HG_STATE/hersh-apt-source" 2>/dev/null || true
 	if [ "$1" = configure ]; then
 		hg_apt_source
 	fi
@@ -1559,11 +1560,15 @@ hg_postinst() {
 }
 
 # hg_keep_purge_helpers: the purge (postrm) runs when the package's files
-# are gone: it gets copies of the helpers in the state directory.
+# are gone: it gets copies of the two helpers in the state directory
+# (plain files there: the purge removes the directory without entering
+# any directory in it).
 hg_keep_purge_helpers() {
 	[ -d "$HG_STATE" ] || return 0
-	mkdir -p "$HG_STATE/purge-helpers" && chmod 0700 "$HG_STATE/purge-helpers" &&
-		cp "$HG_DJ" "$HG_AS" "$HG_STATE/purge-helpers/"
+	for hg_h in "$HG_DJ" "$HG_AS"; do
+		cp "$hg_h" "$HG_STATE/${hg_h##*/}.new" && chmod 0700 "$HG_STATE/${hg_h##*/}.new" &&
+			mv -f "$HG_STATE/${hg_h##*/}.new" "$HG_STATE/${hg_h##*/}" || return 1
+	done
 }
 
 # hg_prerm_remove: prerm remove.  Never fails (a file no package owns must
@@ -1585,6 +1590,6 @@ hg_prerm_remove() {
 		hg_say "apt source: the gVisor source and key stay until the package is purged"
 	fi
 	hg_keep_purge_helpers ||
-		hg_say "warning: could not keep the helpers for the purge in $HG_STATE/purge-helpers"
+		hg_say "warning: could not keep the helpers for the purge in $HG_STATE"
 	return 0
 }
