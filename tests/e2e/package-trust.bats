@@ -56,8 +56,10 @@ odd() {
 
 # The state holds nothing copied from daemon.json.
 state_clean() {
-	[ ! -e /var/lib/hersh-gvisor/daemon.json ] || [ -f /var/lib/hersh-gvisor/daemon.json ]
-	[ "$(du -sk /var/lib/hersh-gvisor 2>/dev/null | cut -f 1)" -lt 2048 ] || return 1
+	local kib
+	[ ! -e /var/lib/hersh-gvisor/daemon.json ] || [ -f /var/lib/hersh-gvisor/daemon.json ] || return 1
+	kib=$(du -sk /var/lib/hersh-gvisor 2>/dev/null | cut -f 1)
+	[ "${kib:-0}" -lt 2048 ]
 }
 
 configure_fails() {
