@@ -1,14 +1,25 @@
 #!/usr/bin/env bats
 # The package's debconf config script, as built into the package, run by
 # debconf against a private database (DEBCONF_SYSTEMRC): answers typed in
-# a dialog are checked and asked again; preseeded ones never make it loop.
-# Any user; needs the built package (make deb).
+# a dialog are checked by the rules of the package's library and helpers
+# and asked again; preseeded ones never make it loop.  The package is
+# installed first (the config script sources its library), in a throwaway
+# root (tests/run e2e@R).
 
 load ../lib/common
 load ../lib/package
 
 setup_file() {
-	pkg_file_needs debconf-loadtemplate || return 0
+	pkg_file_needs root throwaway debconf-loadtemplate || return 0
+	hersh_purge
+	pkg_forget
+	pkg_preseed apt-source=false configure-docker=false
+	pkg_install >/dev/null
+}
+
+teardown_file() {
+	! file_skipped || return 0
+	hersh_purge
 }
 
 setup() {
@@ -57,11 +68,19 @@ preseed() {
 	printf 'hersh-gvisor hersh-gvisor/%s %s %s\n' "$1" "$2" "$3" | debconf-set-selections
 }
 
-@test "the config script carries the answer checks of the maintainer-script library" {
-	run grep -c '^hg_valid_uri()' "$D/control/config"
+@test "the config script takes its answer checks from the package's library" {
+	run grep -c '^\. "\$HG_DATADIR/lib.sh"$' "$D/control/config"
 	assert_output 1
-	run grep -c '^#HERSH_VALIDATE#' "$D/control/config"
+	run grep -c 'hg_valid_\|grep' "$D/control/config"
 	assert_output 0
+}
+
+@test "before the package is unpacked (no library yet) the config script asks nothing and succeeds" {
+	mv /usr/share/hersh-gvisor /usr/share/hersh-gvisor.away
+	run config teletype low </dev/null
+	mv /usr/share/hersh-gvisor.away /usr/share/hersh-gvisor
+	assert_success
+	refute_output --partial "Configure Docker"
 }
 
 @test "answers typed in a dialog that break a rule are refused with the reason and asked again" {
@@ -70,28 +89,32 @@ preseed() {
 		no
 		1
 		--debug-log=/tmp/$(id)/
-		--network=none  --platform=systrap
+		--network=none  --debug
+		xen
+		systrap
 		yes
 		20240230
 		20240229
 		http://mirror.example/gvisor#releases
 		http://127.0.0.1:8080/gvisor
 		ftp://gvisor.dev/archive.key
-		https://gvisor.dev/archive.key
+		https://mirror.example/gvisor.key
 		0x6f1d
 		6f1d f85e 3a71 c249 18e7 27d5 6fc6 d554 e32b d943
 		yes
 	IN
 	assert_success
-	assert_output --partial 'The value "--debug-log=/tmp/$(id)/" cannot be used: it holds a character'
-	assert_output --partial 'The value "20240230" cannot be used: it is not a date that exists'
-	assert_output --partial 'The value "http://mirror.example/gvisor#releases" cannot be used: it holds one'
-	assert_output --partial 'The value "ftp://gvisor.dev/archive.key" cannot be used: it does not start with'
+	assert_output --partial "The value \"--debug-log=/tmp/\$(id)/\" cannot be used: runtime argument '--debug-log=/tmp/\$(id)/' holds '\$'"
+	assert_output --partial 'The value "xen" cannot be used: it is not one of systrap, kvm, ptrace'
+	assert_output --partial 'The value "20240230" cannot be used: it is not a date'
+	assert_output --partial 'The value "http://mirror.example/gvisor#releases" cannot be used: it contains'
+	assert_output --partial "The value \"ftp://gvisor.dev/archive.key\" cannot be used: scheme 'ftp' is not one of"
 	assert_output --partial 'The value "0x6f1d" cannot be used: it has 4 hexadecimal digits'
-	assert_equal "$(answer runtime-args)" '--network=none  --platform=systrap'
+	assert_equal "$(answer runtime-args)" '--network=none  --debug'
+	assert_equal "$(answer platform)" systrap
 	assert_equal "$(answer apt-suite)" 20240229
 	assert_equal "$(answer apt-uri)" http://127.0.0.1:8080/gvisor
-	assert_equal "$(answer key-url)" https://gvisor.dev/archive.key
+	assert_equal "$(answer key-url)" https://mirror.example/gvisor.key
 	assert_equal "$(answer key-fingerprint)" '6f1d f85e 3a71 c249 18e7 27d5 6fc6 d554 e32b d943'
 }
 
@@ -112,10 +135,18 @@ preseed() {
 	refute_output --partial "cannot be used"
 }
 
+@test "the platform question exists, a string, empty by default, asked at low priority" {
+	run grep -A3 '^Template: hersh-gvisor/platform$' "$D/control/templates"
+	assert_line 'Type: string'
+	assert_line 'Default: '
+	run grep -c 'ask low platform checked' "$D/control/config"
+	assert_output 1
+}
+
 @test "the apt-pin question exists, boolean, default true, asked at low priority" {
 	run grep -A3 '^Template: hersh-gvisor/apt-pin$' "$D/control/templates"
 	assert_line 'Type: boolean'
 	assert_line 'Default: true'
-	run grep -c 'db_input low hersh-gvisor/apt-pin\|ask low hersh-gvisor/apt-pin' "$D/control/config"
+	run grep -c 'ask low apt-pin' "$D/control/config"
 	assert_output 1
 }
