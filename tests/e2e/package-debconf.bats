@@ -138,7 +138,7 @@ preseed() {
 @test "the platform question exists, a string, empty by default, asked at low priority" {
 	run grep -A3 '^Template: hersh-gvisor/platform$' "$D/control/templates"
 	assert_line 'Type: string'
-	assert_line 'Default: '
+	assert_line 'Default:'
 	run grep -c 'ask low platform checked' "$D/control/config"
 	assert_output 1
 }
