@@ -592,3 +592,53 @@ teardown() {
 	run "$HG_DJ_TOOL" show runsc
 	assert_output --partial '"--debug"'
 }
+
+@test "a reload forbidden at install is caught up by dpkg-reconfigure once service actions are allowed" {
+	local name started pid
+	pkg_preseed runtime-args="--network=none --debug"
+	name=$(container_start converge)
+	started=$(started_at "$name")
+	pid=$(dockerd_pid)
+	policy_rc_d_restore
+	run pkg_install
+	assert_success
+	assert_output --partial "policy-rc.d forbids service actions"
+	refute docker_lists_runsc
+	policy_rc_d_hide
+	run env DEBIAN_FRONTEND=noninteractive dpkg-reconfigure hersh-gvisor
+	assert_success
+	assert_output --partial "daemon.json is unchanged, but Docker lists no runsc runtime"
+	assert_output --partial "Docker: lists the runsc runtime (/usr/bin/runsc --network=none --debug)"
+	run docker info --format '{{range (index .Runtimes "runsc").Args}}{{.}} {{end}}'
+	assert_output "--network=none --debug "
+	assert_equal "$(dockerd_pid)" "$pid"
+	assert_equal "$(started_at "$name")" "$started"
+}
+
+@test "a preseeded kvm that cannot start a sandbox here is not written, and the summary says why" {
+	pkg_preseed platform=kvm
+	run pkg_install
+	assert_success
+	assert_output --regexp "runsc: platform kvm not written: "
+	run "$HG_DJ_TOOL" show --porcelain runsc
+	refute_output --partial "--platform="
+}
+
+@test "a preseeded systrap is written when runsc offers it, and Docker lists it" {
+	local want=--platform=systrap
+	pkg_preseed platform=systrap runtime-args=
+	run pkg_install
+	assert_success
+	if runsc platforms >/dev/null 2>&1 || [ "$(hg_runsc_date)" -ge 20230501 ]; then
+		assert_output --partial "runsc: platform systrap"
+		run "$HG_DJ_TOOL" show --porcelain runsc
+		assert_line "arg	$want"
+		run docker info --format '{{range (index .Runtimes "runsc").Args}}{{.}} {{end}}'
+		assert_output --partial "$want"
+	else
+		# Debian 12's runsc has no systrap.
+		assert_output --partial "runsc: platform systrap not written:"
+		run "$HG_DJ_TOOL" show --porcelain runsc
+		refute_output --partial "--platform="
+	fi
+}

@@ -134,6 +134,11 @@ hg_kernel_611() {
 	[ "$major" -gt 6 ] || { [ "$major" -eq 6 ] && [ "$minor" -ge 11 ]; }
 }
 
+# The release date (yyyymmdd) of the installed runsc.
+hg_runsc_date() {
+	runsc --version 2>/dev/null | sed -n 's/.*\(20[0-9]\{6\}\)\..*/\1/p' | head -n 1
+}
+
 # The last line the package's scripts printed, in $output.
 last_summary_line() {
 	# shellcheck disable=SC2154 # set by bats' run
