@@ -210,3 +210,27 @@ pin_supported() {
 	assert_file_exists "$HG_SOURCE_FILE"
 	assert_file_exists /etc/apt/preferences.d/hersh-gvisor
 }
+
+@test "offline, the default answers add gVisor's source with the key shipped in the package" {
+	local fpr uri install
+	fpr=$(sed -n 's/^FINGERPRINT=//p' /src/src/upstream.facts)
+	uri=$(sed -n 's/^URI=//p' /src/src/upstream.facts)
+	pkg_forget
+	# No route out of this root: nothing can be downloaded.
+	run timeout 10 curl -sS -o /dev/null "$uri/dists/release/Release"
+	assert_failure
+	run pkg_install
+	assert_success
+	install=$output
+	assert_output --partial "installed the gVisor key $fpr"
+	run cat "$HG_SOURCE_FILE"
+	assert_output "deb [arch=$(dpkg --print-architecture) signed-by=$HG_KEYRING] $uri release main"
+	run /usr/sbin/hersh-apt-source show
+	assert_line "$(printf 'keyring\t%s\tok\t%s\tnever' "$HG_KEYRING" "$fpr")"
+	# Debian's runsc cannot use sandbox networking on Linux 6.11 and
+	# later: the summary names the step that brings gVisor's runsc.
+	if hg_kernel_611 && [ "$(hg_runsc_date)" -lt 20240807 ]; then
+		output=$install
+		assert_output --partial "next step: apt update && apt upgrade"
+	fi
+}
