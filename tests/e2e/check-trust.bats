@@ -66,7 +66,7 @@ refute_evil_ran() {
 	run hersh-gvisor-check
 	assert_failure 1
 	refute_evil_ran "$evil"
-	assert_line --regexp "^\[FAIL\] Docker running: dockerd is not running \(ignored: pid $pid runs $evil/bin/dockerd, and .*$evil.*\)$"
+	assert_line --regexp "^\[FAIL\] Docker running: dockerd is not running \(ignored: pid $pid runs $evil/bin/dockerd, and .*(uid 65534|nobody).*\)$"
 }
 
 @test "a root dockerd of another mount namespace (a container's, a build root's) is not this host's Docker" {
