@@ -170,17 +170,29 @@ cmd_state(const struct opts *o)
 	return rc;
 }
 
-/* Are the marker keys KEYS known?  0, or EXIT_USAGE after a message. */
+/*
+ * The state file of KEY: a marker's, or with RECORD the record of the
+ * entry ("runtime": unmark forgets it; only add --record writes it).
+ */
+static const char *
+key_file(const char *key, int record)
+{
+	if (record && strcmp(key, "runtime") == 0)
+		return DJ_RECORD;
+	return dj_marker_file(key);
+}
+
+/* Are the keys KEYS known?  0, or EXIT_USAGE after a message. */
 static int
-known(const char *const *keys, int n)
+known(const char *const *keys, int n, int record)
 {
 	int i;
 
 	for (i = 0; i < n; i++)
-		if (dj_marker_file(keys[i]) == NULL) {
+		if (key_file(keys[i], record) == NULL) {
 			warnx("unknown marker: %s (the markers are default, "
-			    "created, dir-created, network-none and platform)",
-			    keys[i]);
+			    "created, dir-created, network-none and platform%s)",
+			    keys[i], record ? "; unmark also takes runtime" : "");
 			return EXIT_USAGE;
 		}
 	return 0;
@@ -192,7 +204,7 @@ cmd_mark(const struct opts *o)
 	struct dj_state st;
 	int rc;
 
-	if ((rc = known(o->pos, 1)) != 0)
+	if ((rc = known(o->pos, 1, 0)) != 0)
 		return rc;
 	if (o->npos > 1 && strlen(o->pos[1]) > DJ_STATE_MAX) {
 		warnx("the text of a marker is at most %d bytes", DJ_STATE_MAX);
@@ -211,13 +223,13 @@ cmd_unmark(const struct opts *o)
 	struct dj_state st;
 	int i, rc;
 
-	if ((rc = known(o->pos, o->npos)) != 0)
+	if ((rc = known(o->pos, o->npos, 1)) != 0)
 		return rc;
 	if (dj_state_open(&st, o->rootfd, o->state, o->state_label,
 	    DJ_STATE_WRITE) == -1)
 		rc = 1;
 	for (i = 0; rc == 0 && i < o->npos; i++)
-		if (dj_state_remove(&st, dj_marker_file(o->pos[i])) == -1)
+		if (dj_state_remove(&st, key_file(o->pos[i], 1)) == -1)
 			rc = 1;
 	dj_state_close(&st);
 	return rc;

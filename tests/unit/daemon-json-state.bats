@@ -159,6 +159,26 @@ identity() {
 	assert_equal "$(identity "$S/docker-runtime")" "$before"
 }
 
+@test "unmark runtime forgets the entry's record and leaves daemon.json alone" {
+	dj -q add runsc /usr/bin/runsc --runtime-arg --debug --record
+	local before
+	before=$(identity "$F")
+	run dj state runsc /usr/bin/runsc
+	assert_line $'recorded\tyes'
+	run dj unmark runtime
+	assert_success
+	run dj state runsc /usr/bin/runsc
+	assert_line $'recorded\tno'
+	assert_line $'entry\tforeign'
+	assert_equal "$(identity "$F")" "$before"
+}
+
+@test "mark runtime is refused: only add --record writes the record" {
+	run dj mark runtime
+	assert_failure 2
+	assert_output --partial "unknown marker: runtime"
+}
+
 @test "remove --record unmarks the record, the default and network-none, and keeps created and dir-created" {
 	dj add runsc /usr/bin/runsc --set-default --runtime-arg --network=none --record
 	dj mark network-none "too old"
