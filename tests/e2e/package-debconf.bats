@@ -104,11 +104,13 @@ preseed() {
 		yes
 	IN
 	assert_success
-	assert_output --partial "The value \"--debug-log=/tmp/\$(id)/\" cannot be used: runtime argument '--debug-log=/tmp/\$(id)/' holds '\$'"
+	# (matched up to where a terminal wraps the line)
+	assert_output --partial 'The value "--debug-log=/tmp/$(id)/" cannot be used: runtime argument'
+	assert_output --partial "holds '\$'"
 	assert_output --partial 'The value "xen" cannot be used: it is not one of systrap, kvm, ptrace'
 	assert_output --partial 'The value "20240230" cannot be used: it is not a date'
 	assert_output --partial 'The value "http://mirror.example/gvisor#releases" cannot be used: it contains'
-	assert_output --partial "The value \"ftp://gvisor.dev/archive.key\" cannot be used: scheme 'ftp' is not one of"
+	assert_output --partial "The value \"ftp://gvisor.dev/archive.key\" cannot be used: scheme 'ftp'"
 	assert_output --partial 'The value "0x6f1d" cannot be used: it has 4 hexadecimal digits'
 	assert_equal "$(answer runtime-args)" '--network=none  --debug'
 	assert_equal "$(answer platform)" systrap

@@ -308,7 +308,7 @@ teardown() {
 	pkg_preseed "runtime-args=--network=none $evil"
 	run pkg_install
 	assert_success
-	assert_output --partial "warning: runtime-args '--network=none $evil' is not valid: it holds a character other than"
+	assert_output --partial "warning: runtime-args '--network=none $evil' is not valid: runtime argument '$evil' holds '\$'"
 	assert_not_exists /tmp/hersh-e2e-pwned
 	run jq -c '.runtimes.runsc' "$HG_DAEMON_JSON"
 	refute_output --partial 'hersh-e2e-pwned'
@@ -359,7 +359,7 @@ teardown() {
 	assert_equal "$(file_stamp "$HG_DAEMON_JSON")" "$stamp"
 	run pkg_purge
 	assert_success
-	assert_output --partial "may still hold the runsc runtime"
+	assert_output --partial "may still hold the runtime this package added"
 	cmp "$FIXTURES/package/daemon-broken.json" "$HG_DAEMON_JSON"
 	assert_not_exists "$HG_STATE_DIR"
 }
