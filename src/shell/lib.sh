@@ -38,6 +38,7 @@
 #   HG_DEV_KVM          /dev/kvm
 #   HG_WAIT_SECONDS     how long a reload is waited for
 #   HG_PROBE_SECONDS    how long a sandbox probe may take
+#   HG_RUNSC_SECONDS    how long runsc may take to tell its version
 #   HG_IS_ROOT          1 when running as root
 #   HG_WHY              why the last check said no
 # Answers (hg_read_debconf): HG_CONFIGURE_DOCKER, HG_DEFAULT_RUNTIME,
@@ -90,6 +91,7 @@ hg_init() {
 	HG_PROC=/proc
 	HG_WAIT_SECONDS=15
 	HG_PROBE_SECONDS=20
+	HG_RUNSC_SECONDS=10
 	HG_IS_ROOT=0
 	[ "$(id -u)" != 0 ] || HG_IS_ROOT=1
 	HG_KERNEL=$(uname -r)
@@ -448,7 +450,7 @@ hg_runsc_facts() {
 	HG_RUNSC_DATE=''
 	HG_RUNSC_VERSION=''
 	if [ -x "$hg_bin" ] && { [ "$HG_IS_ROOT" = 0 ] || hg_trusted "$hg_bin"; }; then
-		HG_RUNSC_VERSION=$(timeout 10 "$hg_bin" --version 2>/dev/null </dev/null | head -n 1) ||
+		HG_RUNSC_VERSION=$(timeout "$HG_RUNSC_SECONDS" "$hg_bin" --version 2>/dev/null </dev/null | head -n 1) ||
 			HG_RUNSC_VERSION=''
 	fi
 	case $HG_RUNSC_VERSION in
@@ -495,7 +497,7 @@ hg_runsc_platforms() {
 	HG_RUNSC_PLATFORMS=''
 	[ -x "$hg_bin" ] || return 1
 	[ "$HG_IS_ROOT" = 0 ] || hg_trusted "$hg_bin" || return 1
-	if hg_out=$(timeout 10 "$hg_bin" platforms 2>/dev/null </dev/null); then
+	if hg_out=$(timeout "$HG_RUNSC_SECONDS" "$hg_bin" platforms 2>/dev/null </dev/null); then
 		for hg_p in $hg_out; do
 			case $hg_p in
 			*[!a-z0-9]*) ;;
@@ -520,7 +522,7 @@ hg_runsc_default_platform() {
 	HG_RUNSC_DEFAULT=''
 	[ -x "$HG_RUNSC" ] || return 1
 	[ "$HG_IS_ROOT" = 0 ] || hg_trusted "$HG_RUNSC" || return 1
-	HG_RUNSC_DEFAULT=$(timeout 10 "$HG_RUNSC" flags 2>&1 </dev/null |
+	HG_RUNSC_DEFAULT=$(timeout "$HG_RUNSC_SECONDS" "$HG_RUNSC" flags 2>&1 </dev/null |
 		sed -n '/^ *-platform string/{n;s/.*(default "\([a-z0-9]*\)").*/\1/p;q;}')
 	[ -n "$HG_RUNSC_DEFAULT" ]
 }

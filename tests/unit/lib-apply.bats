@@ -53,7 +53,7 @@ running() {
 	view "runc|/usr/bin/runsc --network=none"
 	hg_apply 2>"$T/err"
 	grep -q "has this daemon.json already; nothing to apply" "$T/err"
-	refute fake_dockerd_hupped
+	fake_dockerd_alive
 	[ -n "$HG_CONFIRMED" ]
 }
 
@@ -79,7 +79,7 @@ running() {
 	chmod 0755 "$T/policy-rc.d"
 	HG_POLICY_RC_D=$T/policy-rc.d
 	hg_apply 2>"$T/err"
-	refute fake_dockerd_hupped
+	fake_dockerd_alive
 	grep -q "not reloaded: policy-rc.d forbids service actions (exit 101)" "$T/err"
 	grep -q "next dpkg-reconfigure hersh-gvisor" "$T/err"
 }
@@ -88,7 +88,7 @@ running() {
 	running
 	HG_DOCKER_ACTION=none
 	hg_apply 2>"$T/err"
-	refute fake_dockerd_hupped
+	fake_dockerd_alive
 	grep -q "docker-action is none" "$T/err"
 }
 
@@ -103,7 +103,7 @@ running() {
 	fake_dockerd setpriv --reuid=65534 --regid=65534 --clear-groups
 	echo "$FAKE_PID" >"$HG_DOCKER_PIDFILE"
 	hg_apply 2>"$T/err" || true
-	refute fake_dockerd_hupped
+	fake_dockerd_alive
 	kill "$FAKE_PID"
 	FAKE_PID=
 	running
@@ -131,7 +131,7 @@ running() {
 	stub systemctl "[ \"\$2\" = MainPID ] && echo $FAKE_PID"
 	stub deb-systemd-invoke 'exit 1'
 	hg_apply 2>"$T/err" || true
-	refute fake_dockerd_hupped
+	fake_dockerd_alive
 }
 
 @test "dockerd --validate refusing the file: Docker's words, and no reload" {

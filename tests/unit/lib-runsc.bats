@@ -30,7 +30,7 @@ teardown() { lib_teardown; }
 	printf '#!/bin/sh\nexec sleep 60\n' >"$HG_RUNSC"
 	local start=$SECONDS
 	hg_runsc_facts "$HG_RUNSC"
-	[ $((SECONDS - start)) -lt 15 ]
+	[ $((SECONDS - start)) -lt $((HG_RUNSC_SECONDS + 5)) ]
 	[ -z "$HG_RUNSC_DATE" ]
 }
 

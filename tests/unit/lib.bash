@@ -36,6 +36,7 @@ lib_setup() {
 	ln -s /proc/self "$HG_PROC/self"
 	HG_WAIT_SECONDS=2
 	HG_PROBE_SECONDS=3
+	HG_RUNSC_SECONDS=2
 	HG_DOCKER_ACTION=reload
 	HG_CONFIGURE_DOCKER=true
 	HG_DEFAULT_RUNTIME=false
@@ -86,6 +87,15 @@ fake_dockerd() {
 	case $(readlink "/proc/$FAKE_PID/exe" 2>/dev/null) in
 	*/qemu-*) skip "the stand-in dockerd runs under qemu-user (the binaries under test are another architecture's)" ;;
 	esac
+}
+
+# The stand-in dockerd still runs: nothing signalled it (what the library
+# does, it has done when its function returns).
+fake_dockerd_alive() {
+	case $(cut -d ' ' -f 3 "/proc/$FAKE_PID/stat" 2>/dev/null) in
+	S | R | D) return 0 ;;
+	esac
+	return 1
 }
 
 # The stand-in dockerd got SIGHUP: sleep ends on it (a zombie until this
