@@ -819,11 +819,11 @@ bench_platforms() {
 			esac
 		fi
 		if [ -n "${ns[k]}" ] && ! bench_steady ${ns[k]}; then
-			marks+="${marks:+; }unsteady: its spread is wider than $BENCH_SPREAD% of its median"
+			marks+="${marks:+; }inconclusive: its spread is wider than $BENCH_SPREAD% of its median"
 		fi
 		if [ "$k" = "$fastest" ] && [ "$working" -gt 1 ]; then
 			marks+="${marks:+; }fastest"
-			[ "$clear" = true ] || marks+=" (not clearly: ranges overlap or are unsteady)"
+			[ "$clear" = true ] || marks+=" (not clearly: ranges overlap or are inconclusive)"
 		fi
 		title=$p
 		[ "$p" != host ] || title="host (no sandbox)"
@@ -844,7 +844,7 @@ bench_platforms() {
 		fi
 		bench_out+=${line%"${line##*[! ]}"}$'\n'
 		# shellcheck disable=SC2086
-		rows_json+="${rows_json:+,}$(printf '{"platform":%s,"status":%s,"why":%s,"in_use":%s,"fastest":%s,"steady":%s,"syscall_ns":%s,"start_ms":%s}' \
+		rows_json+="${rows_json:+,}$(printf '{"platform":%s,"status":%s,"why":%s,"in_use":%s,"fastest":%s,"conclusive":%s,"syscall_ns":%s,"start_ms":%s}' \
 			"$(json_str "$p")" "$(json_str "${status[k]}")" \
 			"$(if [ -n "${why[k]}" ]; then json_str "${why[k]}"; else printf null; fi)" \
 			"$([ "$p" = "$b_inuse" ] && echo true || echo false)" \
@@ -862,12 +862,12 @@ bench_platforms() {
 		p=${plats[fastest]}
 		if [ "$p" = "$b_inuse" ]; then
 			bench_out+="the platform in use, $p, is the fastest that works here"
-			[ "$clear" = true ] || bench_out+=" (not clearly: ranges overlap or are unsteady)"
+			[ "$clear" = true ] || bench_out+=" (not clearly: ranges overlap or are inconclusive)"
 			bench_out+=$'\n'
 		else
 			switch="dpkg-reconfigure hersh-gvisor (the platform question: $p), or preseed hersh-gvisor/platform $p"
 			bench_out+="fastest that works here: $p"
-			[ "$clear" = true ] || bench_out+=" (not clearly: ranges overlap or are unsteady)"
+			[ "$clear" = true ] || bench_out+=" (not clearly: ranges overlap or are inconclusive)"
 			bench_out+="; to switch: $switch"$'\n'
 		fi
 	else
