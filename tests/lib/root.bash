@@ -50,6 +50,65 @@ root_e2e_packages() {
 	[ "$1" = bookworm ] || echo docker-cli
 }
 
+# What an arm64 root needs to play an image being built: Docker and runsc
+# (arm64, emulated), bats and what tests/arm64/*.bats call, the package's
+# own Depends (installed with dpkg -i, which fetches nothing).  Kept small:
+# every package's maintainer scripts run under qemu-user while the root is
+# made.  root_arm64_packages RELEASE prints them, one a line.
+ROOT_ARM64_PACKAGES=(
+	docker.io runsc
+	bats bats-assert bats-support bats-file
+	debconf-utils gpg ca-certificates libjson-c5 jq procps
+)
+root_arm64_packages() {
+	printf '%s\n' "${ROOT_ARM64_PACKAGES[@]}"
+	# From Debian 13 on, the docker command is a package of its own.
+	[ "$1" = bookworm ] || echo docker-cli
+}
+
+# root_foreign_ready ARCH: this kernel runs ARCH's binaries, as roots of
+# ARCH need (mmdebstrap --arch=ARCH runs their maintainer scripts, root_run
+# their commands): binfmt_misc is mounted when it is not, qemu-user-static's
+# entry for ARCH is enabled (update-binfmts), and arch-test confirms it.
+# The entry must carry the F flag (the emulator opened once, when it was
+# registered), so that a root without the emulator inside still runs.
+# Fails with one message saying what is missing; changes nothing when ARCH
+# is this machine's.
+root_foreign_ready() {
+	local arch=$1 qemu entry out
+	[ "$arch" != "$(dpkg --print-architecture)" ] || return 0
+	case $arch in
+	arm64) qemu=aarch64 ;;
+	armhf | armel) qemu=arm ;;
+	ppc64el) qemu=ppc64le ;;
+	*) qemu=$arch ;;
+	esac
+	local dir=/proc/sys/fs/binfmt_misc
+	if ! command -v update-binfmts >/dev/null 2>&1 || [ ! -e "/usr/share/binfmts/qemu-$qemu" ]; then
+		echo "root_foreign_ready: this machine cannot run $arch binaries: qemu-user-static and binfmt-support are not installed (apt-get install qemu-user-static binfmt-support arch-test)" >&2
+		return 1
+	fi
+	if [ ! -e "$dir/status" ] && ! out=$(mount -t binfmt_misc binfmt_misc "$dir" 2>&1); then
+		echo "root_foreign_ready: this kernel cannot run $arch binaries here: binfmt_misc is not mounted and cannot be ($out)" >&2
+		return 1
+	fi
+	entry=$dir/qemu-$qemu
+	if [ ! -e "$entry" ] || ! grep -qx enabled "$entry"; then
+		out=$(update-binfmts --enable "qemu-$qemu" 2>&1) || {
+			echo "root_foreign_ready: update-binfmts --enable qemu-$qemu failed: $out" >&2
+			return 1
+		}
+	fi
+	if ! grep -q '^flags:.*F' "$entry" 2>/dev/null; then
+		echo "root_foreign_ready: $entry is registered without the F flag (fix binary): $arch roots would need the emulator inside them; re-register it from qemu-user-static (update-binfmts --disable qemu-$qemu; update-binfmts --enable qemu-$qemu)" >&2
+		return 1
+	fi
+	if ! out=$(arch-test "$arch" 2>&1); then
+		echo "root_foreign_ready: this kernel cannot run $arch binaries, even with qemu-user-static registered in binfmt_misc: arch-test says: $out" >&2
+		return 1
+	fi
+}
+
 # root_mirror: the URI of the Debian archive this host's apt uses (the
 # source of its bookworm packages; every release is on the same mirror).
 # HERSH_DEBIAN_MIRROR overrides it.
