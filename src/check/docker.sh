@@ -111,8 +111,13 @@ judge_docker() {
 		running="dockerd${dk_note:+ (ignored: $dk_note)}"
 	fi
 	if [ "$dk_client" = missing ]; then
-		record docker.running fail "Docker running" "no docker command" "${SUDO}apt-get install docker.io"
-		record docker.reachable skip "Docker reachable" "no docker command"
+		# Whether the daemon runs does not depend on the client.
+		if [ -n "$dk_pid" ]; then
+			record docker.running ok "Docker running" "$running"
+		else
+			record docker.running fail "Docker running" "dockerd is not running${dk_note:+ (ignored: $dk_note)}" "$fix_start"
+		fi
+		record docker.reachable fail "Docker reachable" "no docker command" "${SUDO}apt-get install docker.io"
 		return
 	fi
 	if [ "$dk_ok" = 1 ]; then

@@ -288,11 +288,18 @@ setup() { parts_setup; }
 
 # --- Docker --------------------------------------------------------------
 
-@test "no docker command fails Docker running with the install command" {
-	dk_client=missing
+@test "no docker command: the daemon is judged by its process, the API fails with the install command" {
+	dk_client=missing dk_pid=''
 	judge_docker
-	assert_record docker.running fail "no docker command" "apt-get install docker.io"
-	assert_record docker.reachable skip
+	assert_record docker.running fail "dockerd is not running"
+	assert_record docker.reachable fail "no docker command" "apt-get install docker.io"
+}
+
+@test "no docker command next to a running dockerd: Docker runs, the API is not reachable" {
+	dk_client=missing dk_pid=4242
+	judge_docker
+	assert_record docker.running ok "dockerd pid 4242"
+	assert_record docker.reachable fail "no docker command"
 }
 
 @test "a runtime Docker lacks because it refused the file says to correct the file" {
