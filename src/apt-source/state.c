@@ -47,7 +47,7 @@ as_state_parse(const char *data, size_t len, struct as_state *st,
 {
 	const char *p = data, *end = data + len, *nl, *why;
 	char hash[65], *path;
-	size_t lineno = 0;
+	size_t lineno = 0, bad = 0;
 
 	memset(st, 0, sizeof(*st));
 	while (p < end) {
@@ -60,10 +60,11 @@ as_state_parse(const char *data, size_t len, struct as_state *st,
 			    &path)) == NULL) {
 				as_state_set(st, path, hash);
 				free(path);
-			} else if (lenient != NULL)
-				warnx("%s: line %zu: %s; ignored", lenient, lineno,
-				    why);
-			else {
+			} else if (lenient != NULL) {
+				if (++bad <= AS_STATE_WARN_MAX)
+					warnx("%s: line %zu: %s; ignored", lenient,
+					    lineno, why);
+			} else {
 				as_state_free(st);
 				*line = lineno;
 				return -1;
@@ -71,6 +72,9 @@ as_state_parse(const char *data, size_t len, struct as_state *st,
 		}
 		p = nl + 1;
 	}
+	if (bad > AS_STATE_WARN_MAX)
+		warnx("%s: %zu more lines that are not \"<sha256>  <path>\"; "
+		    "ignored", lenient, bad - AS_STATE_WARN_MAX);
 	return 0;
 }
 

@@ -10,6 +10,9 @@
 #include <stddef.h>
 
 #include "config.h"
+
+/* Lines of a corrupt record named one by one; the rest are counted. */
+#define AS_STATE_WARN_MAX	10
 #include "target.h"
 
 /*

@@ -135,6 +135,17 @@ purge() {
 	assert_file_not_exists "$STATE"
 }
 
+@test "a record of garbage gets the first bad lines named and the rest counted, and the purge goes on" {
+	mkdir -p "${STATE%/*}"
+	head -c 100000 /dev/urandom | base64 >"$STATE"
+	run purge
+	assert_success
+	assert_line --regexp "^hersh-apt-source: $STATE: line 10: .*; ignored\$"
+	refute_line --regexp "^hersh-apt-source: $STATE: line 11: "
+	assert_line --regexp "^hersh-apt-source: $STATE: [0-9]+ more lines that are not \"<sha256>  <path>\"; ignored\$"
+	assert_file_not_exists "$STATE"
+}
+
 @test "purge in a root whose var/lib is a symlink to the host's never touches the host" {
 	cp "$HOST/keyrings/debian-archive-keyring.gpg" "$HOST/k.gpg"
 	echo "$(sum "$HOST/k.gpg")  $HOST/k.gpg" >"$HOST/state/hersh-gvisor/apt-source"
