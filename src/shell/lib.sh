@@ -561,10 +561,16 @@ hg_platform_probe() {
 		return 1
 	fi
 	hg_trusted "$hg_bin" || return 1
+	# runsc's state of the probe: a directory of root's own, not in a
+	# TMPDIR the caller chose.
+	hg_probe=$(mktemp -d /run/hersh-gvisor-probe.XXXXXX) || {
+		HG_WHY="no directory for the probe in /run"
+		return 1
+	}
 	hg_rc=0
 	hg_out=$(timeout -k 2 "$2" "$hg_bin" --platform="$1" --network=none \
-		--root="${TMPDIR:-/tmp}/hersh-gvisor-probe-$$" 'do' true 2>&1 </dev/null) || hg_rc=$?
-	rm -rf "${TMPDIR:-/tmp}/hersh-gvisor-probe-$$"
+		--root="$hg_probe" 'do' true 2>&1 </dev/null) || hg_rc=$?
+	rm -rf "$hg_probe"
 	case $hg_rc in
 	0) return 0 ;;
 	124 | 137) HG_WHY="no sandbox started under $1 within $2 s" ;;
@@ -600,12 +606,13 @@ hg_dj_facts() {
 	[ "$hg_rc" -eq 0 ] || [ "$hg_rc" -eq 3 ] || return 1
 	hg_args=
 	while IFS=$HG_TAB read -r hg_k hg_v; do
+		hg_unescape "$hg_v"
 		case $hg_k in
-		file) HG_FILE=$hg_v ;;
+		file) HG_FILE=$HG_VAL ;;
 		runtimes) HG_HAS_RUNTIMES=1 ;;
-		default) HG_CUR_DEFAULT=$hg_v ;;
-		path) HG_CUR_PATH=$hg_v ;;
-		arg) hg_args="$hg_args $hg_v" ;;
+		default) HG_CUR_DEFAULT=$HG_VAL ;;
+		path) HG_CUR_PATH=$HG_VAL ;;
+		arg) hg_args="$hg_args $HG_VAL" ;;
 		esac
 	done <<EOF
 $hg_out
