@@ -547,6 +547,25 @@ hg_kvm_usable() {
 	return 0
 }
 
+# hg_kill_marked TEXT: kill every process whose command line holds TEXT
+# (a private directory a command and its children were given), until none
+# is left or 5 seconds have passed.
+hg_kill_marked() {
+	hg_n=0
+	while [ "$hg_n" -lt 50 ]; do
+		hg_left=
+		for hg_d in "$HG_PROC"/[0-9]*; do
+			[ "${hg_d##*/}" != "$$" ] || continue
+			if tr '\0' '\n' <"$hg_d/cmdline" 2>/dev/null | grep -qF -- "$1"; then
+				kill -KILL "${hg_d##*/}" 2>/dev/null && hg_left=1
+			fi
+		done
+		[ -n "$hg_left" ] || return 0
+		sleep 0.1
+		hg_n=$((hg_n + 1))
+	done
+}
+
 # hg_platform_probe PLATFORM SECONDS: a sandbox of HG_RUNSC starts under
 # PLATFORM on this host within SECONDS (root only: runsc do, no network);
 # HG_WHY says why not.
@@ -570,6 +589,9 @@ hg_platform_probe() {
 	hg_rc=0
 	hg_out=$(timeout -k 2 "$2" "$hg_bin" --platform="$1" --network=none \
 		--root="$hg_probe" 'do' true 2>&1 </dev/null) || hg_rc=$?
+	# runsc do runs its sandbox and gofer in a session of their own, out of
+	# timeout's reach: each carries the probe's --root.
+	hg_kill_marked "$hg_probe"
 	rm -rf "$hg_probe"
 	case $hg_rc in
 	0) return 0 ;;

@@ -101,6 +101,20 @@ teardown() { lib_teardown; }
 	[[ $HG_WHY == "no sandbox started under kvm within 2 s" ]]
 }
 
+@test "a platform probe past its deadline leaves no process of the sandbox behind" {
+	[ "$(id -u)" = 0 ] || skip "the probe runs runsc directly: root only"
+	: >"$T/kvm"
+	HG_DEV_KVM=$T/kvm HG_MACHINE=aarch64 HG_PROC=/proc
+	# As runsc do does: the sandbox in a session of its own, with --root.
+	stub_runsc release-20250601.0 'for a; do case $a in --root=*) r=$a ;; esac; done
+setsid sh -c "sleep 60; : \"\$1\"" sh "$r" </dev/null >/dev/null 2>&1 &
+exec sleep 60'
+	refute hg_platform_probe kvm 1
+	sleep 0.2
+	run sh -c 'for f in /proc/[0-9]*/cmdline; do tr "\0" " " 2>/dev/null <"$f" | grep -q -- "--root=/run/hersh-gvisor-probe\." && echo "$f"; done'
+	assert_output ""
+}
+
 @test "a platform probe that fails names runsc's last words" {
 	[ "$(id -u)" = 0 ] || skip "the probe runs runsc directly: root only"
 	stub_runsc release-20250601.0 'echo "unknown platform: systrap" >&2; exit 1'
