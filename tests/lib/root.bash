@@ -84,8 +84,12 @@ root_foreign_ready() {
 	*) qemu=$arch ;;
 	esac
 	local dir=/proc/sys/fs/binfmt_misc
-	if ! command -v update-binfmts >/dev/null 2>&1 || [ ! -e "/usr/share/binfmts/qemu-$qemu" ]; then
-		echo "root_foreign_ready: this machine cannot run $arch binaries: qemu-user-static and binfmt-support are not installed (apt-get install qemu-user-static binfmt-support arch-test)" >&2
+	local missing=
+	command -v update-binfmts >/dev/null 2>&1 || missing="$missing binfmt-support"
+	[ -e "/usr/share/binfmts/qemu-$qemu" ] || missing="$missing qemu-user-static"
+	command -v arch-test >/dev/null 2>&1 || missing="$missing arch-test"
+	if [ -n "$missing" ]; then
+		echo "root_foreign_ready: this machine cannot run $arch binaries: not installed:$missing (apt-get install qemu-user-static binfmt-support arch-test)" >&2
 		return 1
 	fi
 	if [ ! -e "$dir/status" ] && ! out=$(mount -t binfmt_misc binfmt_misc "$dir" 2>&1); then
