@@ -107,7 +107,7 @@ teardown() { lib_teardown; }
 	HG_DEV_KVM=$T/kvm HG_MACHINE=aarch64 HG_PROC=/proc
 	# As runsc do does: the sandbox in a session of its own, with --root.
 	stub_runsc release-20250601.0 'for a; do case $a in --root=*) r=$a ;; esac; done
-setsid sh -c "sleep 60; : \"\$1\"" sh "$r" </dev/null >/dev/null 2>&1 &
+setsid sh -c "while :; do sleep 1; done" sh "$r" </dev/null >/dev/null 2>&1 3>&- &
 exec sleep 60'
 	refute hg_platform_probe kvm 1
 	sleep 0.2
