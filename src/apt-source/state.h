@@ -1,8 +1,7 @@
 /*
  * The files hersh-apt-source created, with their checksums:
- * Dir/var/lib/hersh-gvisor/apt-source in sha256sum(1) format, paths as
- * seen inside the target system (so `sha256sum -c` works from a chroot's
- * maintainer script).
+ * Dir/var/lib/hersh-gvisor/apt-source in sha256sum(1) format (the format
+ * 0.1.0 wrote), paths as seen inside the target system.
  */
 #ifndef AS_STATE_H
 #define AS_STATE_H

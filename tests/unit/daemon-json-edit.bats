@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
 # hersh-daemon-json add/remove: exact bytes for real-world daemon.json
 # layouts (tests/fixtures/daemon-json), the add/remove round trip, and the
-# edit rules of SPEC section 1.
+# edit rules of hersh-daemon-json(8).
 
 bats_require_minimum_version 1.5.0
 load ../lib/common
