@@ -1214,7 +1214,10 @@ hg_log_file() {
 		HG_LOG_NAME=$(readlink "$HG_LOG_FILE" 2>/dev/null) || HG_LOG_NAME=$HG_LOG_FILE
 		return 0
 	fi
-	if [ -f "$HG_DOCKER_LOG" ] && [ -r "$HG_DOCKER_LOG" ]; then
+	# Root reads the init script's log file only when others cannot have
+	# put something else there.
+	if [ -f "$HG_DOCKER_LOG" ] && [ -r "$HG_DOCKER_LOG" ] &&
+		{ [ "$HG_IS_ROOT" != 1 ] || hg_trusted "$HG_DOCKER_LOG"; }; then
 		HG_LOG_FILE=$HG_DOCKER_LOG
 		HG_LOG_NAME=$HG_DOCKER_LOG
 		return 0

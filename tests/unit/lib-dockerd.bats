@@ -109,3 +109,22 @@ DOCKER_HOST=unix:///run/test/docker.sock" ]
 	refute hg_docker info
 	[ ! -e "$STUBS/docker.ran" ]
 }
+
+@test "a dockerd of another pid namespace is not this host's Docker" {
+	fake_proc 4246 dockerd "0	0	0	0" /usr/sbin/dockerd
+	ln -sfn 'pid:[4026530001]' "$HG_PROC/4246/ns/pid"
+	refute hg_dockerd_trusted 4246
+	[[ $HG_WHY == *"another mount or pid namespace"* ]]
+}
+
+@test "as root, Docker's log file in a directory others can write is not read" {
+	[ "$(id -u)" = 0 ] || skip "the log's trust is root's rule"
+	mkdir -p "$T/log"
+	chmod 0777 "$T/log"
+	echo 'time="x" level=info msg="Reloaded configuration"' >"$T/log/docker.log"
+	HG_DOCKER_LOG=$T/log/docker.log
+	refute hg_log_file ""
+	chmod 0755 "$T/log"
+	hg_log_file ""
+	[ "$HG_LOG_FILE" = "$T/log/docker.log" ]
+}

@@ -195,3 +195,18 @@ exec sleep 60'
 	[ "$HG_ARGS" = "--debug --debug-log=/tmp/runsc/ --platform=systrap" ]
 	[ -z "$HG_NETNONE" ]
 }
+
+@test "as root, a runsc in a directory others can write is never run" {
+	[ "$(id -u)" = 0 ] || skip "the rule is root's"
+	mkdir -p "$T/shared"
+	chmod 0777 "$T/shared"
+	HG_RUNSC=$T/shared/runsc
+	stub_runsc 0.0~20221219.0 'touch "$0.ran"'
+	printf '#!/bin/sh\ntouch "$0.ran"\necho "runsc version 0.0~20221219.0"\n' >"$HG_RUNSC"
+	chmod 0755 "$HG_RUNSC"
+	hg_runsc_facts "$HG_RUNSC"
+	[ ! -e "$HG_RUNSC.ran" ]
+	[ -z "$HG_RUNSC_DATE" ]
+	hg_runsc_platforms || true
+	[ ! -e "$HG_RUNSC.ran" ]
+}
