@@ -95,3 +95,16 @@ purge() {
 	assert_output --regexp "[0-9]+ more lines that are not"
 	assert_not_exists "$ROOT/var/lib/hersh-gvisor"
 }
+
+@test "a chrootless purge never runs a program found in the root" {
+	local p
+	mkdir -p "$ROOT/usr/sbin"
+	for p in "$ROOT/var/lib/hersh-gvisor/hersh-daemon-json" "$ROOT/var/lib/hersh-gvisor/hersh-apt-source" \
+		"$ROOT/usr/sbin/hersh-daemon-json" "$ROOT/usr/sbin/hersh-apt-source"; do
+		printf '#!/bin/sh\ntouch /tmp/hersh-purge-ran-the-roots-program\n' >"$p"
+		chmod 0755 "$p"
+	done
+	run purge
+	assert_success
+	assert_not_exists /tmp/hersh-purge-ran-the-roots-program
+}
