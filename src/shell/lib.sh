@@ -475,6 +475,22 @@ hg_version_ge() {
 	[ "$hg_amaj" -gt "$hg_bmaj" ] || { [ "$hg_amaj" -eq "$hg_bmaj" ] && [ "$hg_amin" -ge "$hg_bmin" ]; }
 }
 
+# hg_image_kernel: in an image build (policy-rc.d forbids service
+# actions) the kernel that counts is the one the image will boot, not the
+# build machine's: HG_KERNEL becomes the newest release of the image's
+# installed linux-image packages, when it has one.  Says which it judged.
+hg_image_kernel() {
+	hg_policy_forbids reload || return 0
+	hg_rel=$(dpkg-query -W -f '${Package} ${db:Status-Status}\n' 'linux-image-[0-9]*' 2>/dev/null |
+		sed -n 's/^linux-image-\([0-9][^ ]*\) installed$/\1/p' | sort -V | tail -n 1)
+	if [ -n "$hg_rel" ]; then
+		HG_KERNEL=$hg_rel
+		hg_say "runsc: an image build: judged against the image's kernel, Linux $HG_KERNEL"
+	else
+		hg_say "runsc: an image build without a kernel package: judged against the build machine's kernel, Linux $HG_KERNEL"
+	fi
+}
+
 # hg_kernel_affected: the kernel (HG_KERNEL, uname -r) is one where runsc
 # before HG_FACT_RUNSC_FIXED cannot set up sandbox networking (gVisor issue
 # 10704: Linux HG_FACT_KERNEL_AFFECTED and later).
@@ -813,11 +829,12 @@ hg_runtime_args() {
 	HG_ARGS=$HG_SPLIT
 	HG_NETNONE=''
 	hg_platform_choice
+	hg_image_kernel
 	if hg_runsc_netbroken; then
 		hg_next_runsc
 		if [ -z "$HG_ARGS" ]; then
 			HG_NETNONE=1
-			hg_say "runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $(uname -r) (release $HG_FACT_RUNSC_FIXED," \
+			hg_say "runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $HG_KERNEL (release $HG_FACT_RUNSC_FIXED," \
 				"issue 10704): the runtime gets --network=none so containers start;" \
 				"networking in the sandbox is off until runsc is upgraded"
 			HG_ARGS=--network=none
@@ -825,7 +842,7 @@ hg_runtime_args() {
 			case " $HG_ARGS " in
 			*" --network=none "*) ;;
 			*)
-				hg_say "warning: runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $(uname -r)" \
+				hg_say "warning: runsc: $HG_RUNSC_VERSION predates gVisor's fix for Linux $HG_KERNEL" \
 					"(release $HG_FACT_RUNSC_FIXED, issue 10704): containers under it fail to start" \
 					"unless runtime-args has --network=none" ;;
 			esac
@@ -887,7 +904,7 @@ hg_docker_add() {
 	hg_dj add "$HG_NAME" "$HG_RUNSC" ${hg_default:+"$hg_default"} "$@" --record || return 1
 	HG_EXP_RT=ours
 	if [ -n "$HG_NETNONE" ]; then
-		hg_mark network-none "runsc $HG_RUNSC_DATE predates $HG_FACT_RUNSC_FIXED on Linux $(uname -r)" || return 1
+		hg_mark network-none "runsc $HG_RUNSC_DATE predates $HG_FACT_RUNSC_FIXED on Linux $HG_KERNEL" || return 1
 	else
 		hg_unmark network-none || return 1
 	fi

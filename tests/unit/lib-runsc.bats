@@ -210,3 +210,40 @@ exec sleep 60'
 	hg_runsc_platforms || true
 	[ ! -e "$HG_RUNSC.ran" ]
 }
+
+# image_build: policy-rc.d forbids service actions, as in an image build.
+image_build() {
+	printf '#!/bin/sh\nexit 101\n' >"$T/policy-rc.d"
+	chmod 0755 "$T/policy-rc.d"
+	HG_POLICY_RC_D=$T/policy-rc.d
+}
+
+@test "in an image build the kernel judged is the image's newest kernel package, not the build machine's" {
+	image_build
+	stub dpkg-query 'printf "linux-image-6.1.0-28-amd64 installed\nlinux-image-6.12.38+deb13-amd64 installed\nlinux-image-6.13.0-1-amd64 config-files\n"'
+	stub_runsc 0.0~20240729.0 'exit 2'
+	HG_KERNEL=6.1.0-40-amd64
+	hg_runtime_args 2>"$T/err"
+	[ "$HG_KERNEL" = 6.12.38+deb13-amd64 ]
+	[ "$HG_ARGS" = --network=none ]
+	grep -q "judged against the image's kernel, Linux 6.12.38+deb13-amd64" "$T/err"
+}
+
+@test "an image whose kernel is not affected gets no --network=none, whatever the build machine runs" {
+	image_build
+	stub dpkg-query 'printf "linux-image-6.1.0-28-amd64 installed\n"'
+	stub_runsc 0.0~20240729.0 'exit 2'
+	HG_KERNEL=6.12.1
+	hg_runtime_args 2>"$T/err"
+	[ -z "$HG_ARGS" ]
+}
+
+@test "an image build without a kernel package is judged by the build machine's kernel, and says so" {
+	image_build
+	stub dpkg-query 'exit 1'
+	stub_runsc 0.0~20240729.0 'exit 2'
+	HG_KERNEL=6.12.1
+	hg_runtime_args 2>"$T/err"
+	[ "$HG_ARGS" = --network=none ]
+	grep -q "without a kernel package: judged against the build machine's kernel" "$T/err"
+}
