@@ -28,6 +28,11 @@ FUZZ_SECONDS ?= 60
 
 JSONC_CFLAGS := $(shell $(PKG_CONFIG) --cflags json-c)
 JSONC_LIBS   := $(shell $(PKG_CONFIG) --libs json-c)
+# hersh-daemon-json links json-c statically: the purge runs a copy of it
+# that prerm kept, after the package's dependencies may have gone (apt
+# autoremove, piuparts), so it needs nothing but libc.  json-c only prints
+# what our own scanner has already validated (show), never parses.
+JSONC_STATIC := -Wl,-Bstatic $(shell $(PKG_CONFIG) --static --libs json-c) -Wl,-Bdynamic
 APT_LIBS     := $(shell $(PKG_CONFIG) --libs apt-pkg 2>/dev/null || echo -lapt-pkg)
 
 WARN      := -Wall -Wextra
@@ -129,7 +134,7 @@ $(BUILDDIR)/%.cc.o: src/%.cc $(wildcard src/*/*.h) $(GEN)/facts.h
 	$(CXX) $(MY_CPPFLAGS) $(MY_CXXFLAGS) -c -o $@ $<
 
 $(BUILDDIR)/hersh-daemon-json: $(call obj,$(DJ_SRCS))
-	$(CC) $(MY_CFLAGS) $(LDFLAGS) -o $@ $^ $(JSONC_LIBS)
+	$(CC) $(MY_CFLAGS) $(LDFLAGS) -o $@ $^ $(JSONC_STATIC)
 
 $(BUILDDIR)/hersh-apt-source: $(call obj,$(AS_SRCS) $(AS_CXXSRCS))
 	$(CXX) $(MY_CXXFLAGS) $(LDFLAGS) -o $@ $^ $(APT_LIBS)
