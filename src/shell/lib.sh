@@ -570,11 +570,12 @@ hg_kill_marked() {
 	hg_n=0
 	while [ "$hg_n" -lt 50 ]; do
 		hg_left=
-		for hg_d in "$HG_PROC"/[0-9]*; do
-			[ "${hg_d##*/}" != "$$" ] || continue
-			if tr '\0' '\n' <"$hg_d/cmdline" 2>/dev/null | grep -qF -- "$1"; then
-				kill -KILL "${hg_d##*/}" 2>/dev/null && hg_left=1
-			fi
+		# shellcheck disable=SC2013 # /proc/PID/cmdline: one word each
+		for hg_f in $(grep -laF -- "$1" "$HG_PROC"/[0-9]*/cmdline 2>/dev/null); do
+			hg_p=${hg_f%/cmdline}
+			hg_p=${hg_p##*/}
+			[ "$hg_p" != "$$" ] || continue
+			kill -KILL "$hg_p" 2>/dev/null && hg_left=1
 		done
 		[ -n "$hg_left" ] || return 0
 		sleep 0.1
