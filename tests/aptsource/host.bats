@@ -81,7 +81,7 @@ host_apt_get() {
 	has -q add
 	run has show
 	assert_success
-	assert_line "$(printf 'source\t/etc/apt/sources.list.d/gvisor.list\tone-line\t%s\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg' "$MIRROR_URL/repo")"
+	assert_line "$(printf 'source\t/etc/apt/sources.list.d/gvisor.list\tone-line\t%s\trelease\t/usr/share/keyrings/gvisor-archive-keyring.gpg\tours' "$MIRROR_URL/repo")"
 	assert_line "$(printf 'keyring\t/usr/share/keyrings/gvisor-archive-keyring.gpg\tok\t%s\tnever' "$MIRROR_FPR")"
 	assert_line "$(printf 'pin\t/etc/apt/preferences.d/hersh-gvisor\tok\torigin:127.0.0.1')"
 }
