@@ -28,7 +28,7 @@ fpr() {
 }
 
 @test "a shipped key file holding two keys fails the build" {
-	require_cmd gpg
+	require_cmd gpg gpg-agent
 	local home=$BATS_TEST_TMPDIR/gnupg two=$BATS_TEST_TMPDIR/two.asc
 	mkdir -m 0700 "$home"
 	gpg --homedir "$home" --batch --passphrase '' --quick-gen-key other@example.invalid ed25519 sign never 2>/dev/null
@@ -38,7 +38,7 @@ fpr() {
 }
 
 @test "a shipped key file with secret key material fails the build" {
-	require_cmd gpg
+	require_cmd gpg gpg-agent
 	local home=$BATS_TEST_TMPDIR/gnupg sec=$BATS_TEST_TMPDIR/sec.asc f
 	mkdir -m 0700 "$home"
 	gpg --homedir "$home" --batch --passphrase '' --quick-gen-key other@example.invalid ed25519 sign never 2>/dev/null
