@@ -69,7 +69,7 @@ show_in_image() {
 @test "the image's gVisor source is signed by the keyring the package installed" {
 	run show_in_image
 	assert_success
-	assert_line --regexp "^source	[^	]+	[^	]+	${MIRROR//./\\.}/?	release	/usr/share/keyrings/gvisor-archive-keyring\\.gpg$"
+	assert_line --regexp "^source	[^	]+	[^	]+	${MIRROR//./\\.}/?	release	/usr/share/keyrings/gvisor-archive-keyring\\.gpg	ours$"
 }
 
 @test "the image's gVisor keyring holds the preseeded fingerprint and nothing else" {
@@ -83,7 +83,7 @@ show_in_image() {
 
 @test "hersh-apt-source in the image reports the keyring verified" {
 	run show_in_image
-	assert_line "keyring	/usr/share/keyrings/gvisor-archive-keyring.gpg	ok	$FPR"
+	assert_line "keyring	/usr/share/keyrings/gvisor-archive-keyring.gpg	ok	$FPR	never"
 }
 
 @test "apt-get update inside the image is clean" {
@@ -93,12 +93,12 @@ show_in_image() {
 	assert_output --partial "$MIRROR"
 }
 
-@test "apt inside the image takes packages from the gVisor mirror" {
+@test "apt inside the image reads the gVisor mirror, and the pin keeps its other packages out" {
 	in_image "$IMG" apt-get update -qq
 	run in_image "$IMG" apt-cache policy hersh-test-dummy
 	assert_success
-	assert_line --regexp '^ +Candidate: 1\.0$'
-	assert_output --partial "$MIRROR"
+	assert_line --regexp '^ +Candidate: \(none\)$'
+	assert_line --regexp "^ +-1 ${MIRROR//./\\.}/? release/main "
 }
 
 @test "the image's daemon.json names runsc with the preseeded runtime args" {
