@@ -9,35 +9,13 @@
 # shellcheck disable=SC2034,SC2154 # variables shared with the other parts and the command
 
 # root_may_run PATH: root may run PATH (dockerd runs the runtime as root,
-# and runsc its helpers): the library's trust rule (hg_trusted).  Whoever
-# asks, the file and every directory above it must belong to root: the
-# rule also trusts the caller's own files, which root must not run.
-# trust_why says why not.
+# and runsc its helpers), whoever asks: the library's trust rule for root
+# (hg_trusted_for_root).  trust_why says why not.
 root_may_run() {
-	local p uid
 	trust_why=''
-	if ! hg_trusted "$1"; then
-		trust_why=$HG_WHY
-		return 1
-	fi
-	[ "$IS_ROOT" = 0 ] || return 0
-	p=$(readlink -f -- "$1") || { trust_why="$1 cannot be resolved"; return 1; }
-	while :; do
-		uid=$(stat -c %u -- "$p" 2>/dev/null) || { trust_why="cannot inspect $p"; return 1; }
-		if [ "$uid" != 0 ]; then
-			trust_why="$p belongs to $(user_name "$uid"), not root"
-			return 1
-		fi
-		[ "$p" != / ] || return 0
-		p=${p%/*}
-		[ -n "$p" ] || p=/
-	done
-}
-
-user_name() {
-	local n
-	n=$(getent passwd "$1" 2>/dev/null | cut -d: -f1)
-	printf '%s\n' "${n:-uid $1}"
+	hg_trusted_for_root "$1" && return 0
+	trust_why=$HG_WHY
+	return 1
 }
 
 # runsc_facts: the runsc to check (runsc_bin: the runtime's path in

@@ -42,8 +42,8 @@ cmd_trusted(const struct opts *o)
 	int i, r, rc = 0;
 
 	for (i = 0; i < o->npos; i++) {
-		r = dirpath_trusted_file(o->rootfd, o->pos[i], geteuid(), why,
-		    sizeof(why));
+		r = dirpath_trusted_file(o->rootfd, o->pos[i],
+		    o->for_root ? 0 : geteuid(), why, sizeof(why));
 		if (r == 0) {
 			answer("trusted", o->pos[i], NULL);
 			continue;

@@ -70,7 +70,7 @@ enum {
 	OPT_RUNTIME_ARG, OPT_NO_RUNTIME_ARGS, OPT_DEFAULT, OPT_RELOAD_SAFE,
 	OPT_UPSTREAM_ENTRY, OPT_ALLOW_UNTRUSTED, OPT_LOCK_TIMEOUT,
 	OPT_STATE, OPT_ROOT, OPT_PORCELAIN, OPT_RECORD, OPT_KEEP_DIR,
-	OPT_KEEP_STATE
+	OPT_KEEP_STATE, OPT_FOR_ROOT
 };
 
 static const struct option longopts[] = {
@@ -95,6 +95,7 @@ static const struct option longopts[] = {
 	{ "record",		no_argument,		NULL, OPT_RECORD },
 	{ "keep-dir",		no_argument,		NULL, OPT_KEEP_DIR },
 	{ "keep-state",		no_argument,		NULL, OPT_KEEP_STATE },
+	{ "for-root",		no_argument,		NULL, OPT_FOR_ROOT },
 	{ NULL,			0,			NULL, 0 }
 };
 
@@ -131,7 +132,7 @@ usage(int status)
 	    "       hersh-daemon-json [-c file] remember\n"
 	    "       hersh-daemon-json forget\n"
 	    "       hersh-daemon-json [-c file] purge [--keep-dir] [--keep-state]\n"
-	    "       hersh-daemon-json trusted path ...\n"
+	    "       hersh-daemon-json trusted [--for-root] path ...\n"
 	    "       hersh-daemon-json check-args [arg ...]\n"
 	    "       hersh-daemon-json -h | -V\n"
 	    "Every form also takes --state dir and --root dir; the forms that\n"
@@ -288,6 +289,9 @@ parse_args(int argc, char *argv[], struct opts *o, struct seen *sn)
 		case OPT_KEEP_STATE:
 			o->keep_state = 1;
 			break;
+		case OPT_FOR_ROOT:
+			o->for_root = 1;
+			break;
 		case OPT_UPSTREAM_ENTRY:
 			if (optind >= argc)
 				usage_error("--upstream-entry needs a name and a path");
@@ -345,6 +349,8 @@ check_options(const struct opts *o, const struct seen *sn)
 		usage_error("--porcelain is only for show [name]");
 	if (o->record && o->cmd != CMD_ADD && o->cmd != CMD_REMOVE)
 		usage_error("--record is only for add and remove");
+	if (o->for_root && o->cmd != CMD_TRUSTED)
+		usage_error("--for-root is only for trusted");
 	if ((o->keep_dir || o->keep_state) && o->cmd != CMD_PURGE)
 		usage_error("%s is only for purge", o->keep_dir ? "--keep-dir" :
 		    "--keep-state");

@@ -30,6 +30,7 @@ struct opts {
 	int			 dry, quiet, exit_code;
 	int			 show_default, porcelain, record;
 	int			 keep_dir, keep_state;
+	int			 for_root;	/* trusted: judge as for root, whoever asks */
 	int			 allow_untrusted;
 	long			 lock_timeout;	/* seconds */
 	const char		**pos;		/* the arguments after the command */

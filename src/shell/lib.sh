@@ -198,6 +198,24 @@ hg_trusted() {
 	return 1
 }
 
+# hg_trusted_for_root PATH: root may trust PATH, whoever asks (a user's
+# check of what dockerd, running as root, would run): the same C rule with
+# what the caller owns counting as anyone else's.  HG_WHY says why not.
+hg_trusted_for_root() {
+	HG_WHY=''
+	if [ ! -x "$HG_DJ" ]; then
+		HG_WHY="$HG_DJ is missing, so $1 cannot be checked"
+		return 1
+	fi
+	hg_out=$("$HG_DJ" trusted --for-root -- "$1" 2>&1) && return 0
+	case $hg_out in
+	untrusted"$HG_TAB"*) HG_WHY=$(hg_field 3- "$hg_out") ;;
+	*) HG_WHY=$hg_out ;;
+	esac
+	[ -n "$HG_WHY" ] || HG_WHY="$1 is not trusted"
+	return 1
+}
+
 # ---------------------------------------------------------------- answers
 
 # hg_valid QUESTION VALUE: VALUE is a valid answer to QUESTION (a

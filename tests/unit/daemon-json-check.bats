@@ -200,3 +200,27 @@ started() {
 	assert_failure 2
 	assert_line --index 0 "hersh-daemon-json: runtime argument '' is empty"
 }
+
+@test "trusted --for-root judges as for root: the caller's own file is not trusted" {
+	require_root
+	require_cmd setpriv
+	top=$(mktemp -d /tmp/hersh-trusted.XXXXXX)
+	chmod 0755 "$top"
+	mkdir "$top/nobody"
+	echo x >"$top/nobody/tool"
+	chown -R nobody "$top/nobody"
+	nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
+	"${nobody[@]}" test -x "$DJ" || { rm -rf "$top"; skip "nobody cannot run $DJ"; }
+	run "${nobody[@]}" "$DJ" trusted --for-root /bin/sh "$top/nobody/tool"
+	rm -rf "$top"
+	assert_failure 1
+	assert_line $'trusted\t/bin/sh'
+	assert_line --regexp $'^untrusted\t'"$top/nobody/tool"$'\t.*owned by uid'
+}
+
+@test "--for-root belongs to trusted only" {
+	run "$DJ" -c /dev/null show --for-root
+	assert_failure 2
+	assert_output --partial "--for-root is only for trusted"
+}
+
