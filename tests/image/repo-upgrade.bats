@@ -5,8 +5,8 @@
 # there too, and Docker's runtime stays configured through the upgrade.
 #
 # The previous version is the second entry of debian/changelog, built from
-# its release commit: the tag debian/VERSION, else the newest commit whose
-# changelog starts with it (tests/run: prev_build, on /hersh-prev;
+# its release commit: the tag debian/VERSION, else the commit tests/releases
+# records for it (tests/run: prev_build, on /hersh-prev;
 # HERSH_PREV_DIR).  A clone without that history (shallow) cannot build it:
 # the test fails and says so.
 #

@@ -296,7 +296,7 @@ setup() {
 	assert_success
 	for form in "show --porcelain [name]" "state [name path]" "mark key [text]" \
 		"unmark key ..." "remember" "forget" "purge [--keep-dir] [--keep-state]" \
-		"trusted path ..." "check-args [arg ...]" "[--record]"; do
+		"trusted [--for-root] path ..." "check-args [arg ...]" "[--record]"; do
 		assert_line --partial "$form"
 	done
 	assert_line --partial "--state dir and --root dir"
