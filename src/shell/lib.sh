@@ -184,30 +184,24 @@ hg_unescape() {
 # belong to root and are not writable by others (the C rule:
 # hersh-daemon-json trusted).  HG_WHY says why not.
 hg_trusted() {
-	HG_WHY=''
-	if [ ! -x "$HG_DJ" ]; then
-		HG_WHY="$HG_DJ is missing, so $1 cannot be checked"
-		return 1
-	fi
-	hg_out=$("$HG_DJ" trusted -- "$1" 2>&1) && return 0
-	case $hg_out in
-	untrusted"$HG_TAB"*) HG_WHY=$(hg_field 3- "$hg_out") ;;
-	*) HG_WHY=$hg_out ;;
-	esac
-	[ -n "$HG_WHY" ] || HG_WHY="$1 is not trusted"
-	return 1
+	hg_trust_ask "$1"
 }
 
 # hg_trusted_for_root PATH: root may trust PATH, whoever asks (a user's
 # check of what dockerd, running as root, would run): the same C rule with
 # what the caller owns counting as anyone else's.  HG_WHY says why not.
 hg_trusted_for_root() {
+	hg_trust_ask "$1" --for-root
+}
+
+# hg_trust_ask PATH [--for-root]: hersh-daemon-json trusted's answer.
+hg_trust_ask() {
 	HG_WHY=''
 	if [ ! -x "$HG_DJ" ]; then
 		HG_WHY="$HG_DJ is missing, so $1 cannot be checked"
 		return 1
 	fi
-	hg_out=$("$HG_DJ" trusted --for-root -- "$1" 2>&1) && return 0
+	hg_out=$("$HG_DJ" trusted ${2:+"$2"} -- "$1" 2>&1) && return 0
 	case $hg_out in
 	untrusted"$HG_TAB"*) HG_WHY=$(hg_field 3- "$hg_out") ;;
 	*) HG_WHY=$hg_out ;;
