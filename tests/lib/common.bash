@@ -14,6 +14,17 @@ require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root"
 }
 
+# unprivileged COMMAND...: COMMAND as the caller, but without root's power
+# to read and search any file (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH): a
+# file of mode 0 is unreadable to it whoever runs the tests.
+unprivileged() {
+	if [ "$(id -u)" = 0 ]; then
+		setpriv --bounding-set=-dac_override,-dac_read_search -- "$@"
+	else
+		"$@"
+	fi
+}
+
 require_cmd() {
 	local c
 	for c in "$@"; do
