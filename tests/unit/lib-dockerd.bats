@@ -111,6 +111,7 @@ DOCKER_HOST=unix:///run/test/docker.sock" ]
 }
 
 @test "a dockerd of another pid namespace is not this host's Docker" {
+	HG_IS_ROOT=1	# root's rule: a user cannot read root's namespaces
 	fake_proc 4246 dockerd "0	0	0	0" /usr/sbin/dockerd
 	ln -sfn 'pid:[4026530001]' "$HG_PROC/4246/ns/pid"
 	refute hg_dockerd_trusted 4246
