@@ -34,8 +34,9 @@ setup() {
 	for p in $HOST_PATHS; do
 		save_path "$p"
 	done
+	# What an installed hersh-gvisor put here goes too (saved above).
 	rm -f /etc/apt/sources.list /etc/apt/sources.list.d/* /etc/apt/preferences.d/hersh-gvisor \
-		/etc/apt/apt.conf.d/50hersh-gvisor
+		/etc/apt/apt.conf.d/50hersh-gvisor /usr/share/keyrings/gvisor-archive-keyring.gpg
 	rm -rf /var/lib/hersh-gvisor
 	LISTS=$(mktemp -d /var/tmp/hersh-test-lists.XXXXXX)
 	chmod 755 "$LISTS"
