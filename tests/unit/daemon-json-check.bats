@@ -128,7 +128,9 @@ started() {
 	assert_output $'untrusted\t'"/proc/$pid/exe"$'\t'"/proc/$pid/exe is owned by uid $me with mode 0777"
 }
 
-@test "trusted as another user trusts root's files and that user's, not a third's" {
+# nobody_tool: as root, $top/nobody/tool, a file of nobody's in a
+# directory of nobody's, and nobody=(COMMAND...) to run as nobody.
+nobody_tool() {
 	require_root
 	require_cmd setpriv
 	top=$(mktemp -d /tmp/hersh-trusted.XXXXXX)
@@ -138,6 +140,10 @@ started() {
 	chown -R nobody "$top/nobody"
 	nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
 	"${nobody[@]}" test -x "$DJ" || { rm -rf "$top"; skip "nobody cannot run $DJ"; }
+}
+
+@test "trusted as another user trusts root's files and that user's, not a third's" {
+	nobody_tool
 	run "${nobody[@]}" "$DJ" trusted /bin/sh "$top/nobody/tool"
 	status1=$status
 	chown -R daemon "$top/nobody"
@@ -202,15 +208,7 @@ started() {
 }
 
 @test "trusted --for-root judges as for root: the caller's own file is not trusted" {
-	require_root
-	require_cmd setpriv
-	top=$(mktemp -d /tmp/hersh-trusted.XXXXXX)
-	chmod 0755 "$top"
-	mkdir "$top/nobody"
-	echo x >"$top/nobody/tool"
-	chown -R nobody "$top/nobody"
-	nobody=(setpriv --reuid=nobody --regid=nogroup --clear-groups --)
-	"${nobody[@]}" test -x "$DJ" || { rm -rf "$top"; skip "nobody cannot run $DJ"; }
+	nobody_tool
 	run "${nobody[@]}" "$DJ" trusted --for-root /bin/sh "$top/nobody/tool"
 	rm -rf "$top"
 	assert_failure 1
